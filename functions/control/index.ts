@@ -1,0 +1,4 @@
+import { healthOnly } from '../health.js';
+
+/** The `control` Cloud Function entry point. */
+export const control = healthOnly('control');

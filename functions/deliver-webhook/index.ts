@@ -1,0 +1,4 @@
+import { healthOnly } from '../health.js';
+
+/** The `deliverWebhook` Cloud Function entry point. */
+export const deliverWebhook = healthOnly('deliverWebhook');
