@@ -1,11 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './load-config.js';
 
-const local = {
-  MAILMON_MODE: 'local',
+const common = {
   MAILMON_PROJECT_ID: 'demo-mailmon',
+  MAILMON_API_URL: 'http://127.0.0.1:8787/api',
+  MAILMON_OAUTH_CLIENT_ID: 'client-1',
+  MAILMON_OAUTH_CLIENT_SECRET: 'secret-1',
+  MAILMON_OAUTH_REDIRECT_URL: 'http://127.0.0.1:8787/oauthCallback',
+  MAILMON_GMAIL_TOPIC: 'projects/demo-mailmon/topics/gmail-watch',
+  MAILMON_SYNC_TOPIC: 'projects/demo-mailmon/topics/sync',
+  MAILMON_DELIVER_WEBHOOK_URL: 'http://127.0.0.1:8787/deliverWebhook',
+};
+const local = {
+  ...common,
+  MAILMON_MODE: 'local',
   FIRESTORE_EMULATOR_HOST: '127.0.0.1:8080',
   PUBSUB_EMULATOR_HOST: '127.0.0.1:8085',
+  MAILMON_LOCAL_KEK: Buffer.alloc(32, 7).toString('base64'),
+};
+const gcp = {
+  ...common,
+  MAILMON_MODE: 'gcp',
+  MAILMON_PROJECT_ID: 'acme-mailmon-prod',
+  MAILMON_KMS_KEY: 'projects/p/locations/l/keyRings/r/cryptoKeys/k',
+  MAILMON_TASKS_QUEUE: 'projects/p/locations/l/queues/q',
+  MAILMON_INVOKER_EMAILS: 'invoker@p.iam.gserviceaccount.com, scheduler@p.iam.gserviceaccount.com',
 };
 
 function issuesOf(env: Record<string, string | undefined>) {
@@ -21,13 +40,19 @@ function issuesOf(env: Record<string, string | undefined>) {
 describe('loadConfig', () => {
   it('parses a local configuration and applies defaults', () => {
     const config = loadConfig(local);
-    expect(config).toEqual({
+    expect(config).toMatchObject({
       mode: 'local',
       projectId: 'demo-mailmon',
       logLevel: 'info',
+      apiUrl: 'http://127.0.0.1:8787/api',
       gmailApiUrl: 'https://gmail.googleapis.com/',
-      oauthAuthorizeUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
-      oauthTokenUrl: 'https://oauth2.googleapis.com/token',
+      oauth: {
+        clientId: 'client-1',
+        redirectUri: 'http://127.0.0.1:8787/oauthCallback',
+        authorizeUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
+        tokenUrl: 'https://oauth2.googleapis.com/token',
+        revokeUrl: 'https://oauth2.googleapis.com/revoke',
+      },
       firestoreEmulatorHost: '127.0.0.1:8080',
       pubsubEmulatorHost: '127.0.0.1:8085',
     });
@@ -39,49 +64,54 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...rest, MAILMON_MODE: '' }).mode).toBe('local');
   });
 
-  it('parses a gcp configuration without emulator hosts', () => {
-    const config = loadConfig({
-      MAILMON_MODE: 'gcp',
-      MAILMON_PROJECT_ID: 'acme-mailmon-prod',
-      MAILMON_GMAIL_API_URL: 'http://127.0.0.1:9000/',
-    });
+  it('parses a gcp configuration, splitting the invoker list', () => {
+    const config = loadConfig({ ...gcp, MAILMON_GMAIL_API_URL: 'http://127.0.0.1:9000/' });
     expect(config).toMatchObject({
       mode: 'gcp',
       projectId: 'acme-mailmon-prod',
       gmailApiUrl: 'http://127.0.0.1:9000/',
+      invokerEmails: ['invoker@p.iam.gserviceaccount.com', 'scheduler@p.iam.gserviceaccount.com'],
+      oidcJwksUrl: 'https://www.googleapis.com/oauth2/v3/certs',
     });
     expect(config).not.toHaveProperty('firestoreEmulatorHost');
   });
 
   it('names every bad key at once, with how to fix it', () => {
     const issues = issuesOf({
-      MAILMON_MODE: 'local',
+      ...local,
       MAILMON_PROJECT_ID: 'Not A Project',
       MAILMON_LOG_LEVEL: 'loud',
       MAILMON_GMAIL_API_URL: 'gmail',
       PUBSUB_EMULATOR_HOST: 'localhost',
+      FIRESTORE_EMULATOR_HOST: undefined,
+      MAILMON_LOCAL_KEK: 'c2hvcnQ=',
+      MAILMON_SYNC_TOPIC: 'sync',
     });
     const keys = issues.map((i) => i.key).sort();
     expect(keys).toEqual([
       'FIRESTORE_EMULATOR_HOST',
       'MAILMON_GMAIL_API_URL',
+      'MAILMON_LOCAL_KEK',
       'MAILMON_LOG_LEVEL',
       'MAILMON_PROJECT_ID',
+      'MAILMON_SYNC_TOPIC',
       'PUBSUB_EMULATOR_HOST',
     ]);
     expect(issues.find((i) => i.key === 'FIRESTORE_EMULATOR_HOST')?.problem).toBe('is required');
     expect(issues.find((i) => i.key === 'PUBSUB_EMULATOR_HOST')?.problem).toMatch(/host:port/);
+    expect(issues.find((i) => i.key === 'MAILMON_LOCAL_KEK')?.problem).toMatch(/openssl rand -base64 32/);
   });
 
   it('refuses emulator hosts in gcp mode', () => {
-    const issues = issuesOf({
-      MAILMON_MODE: 'gcp',
-      MAILMON_PROJECT_ID: 'acme-mailmon-prod',
-      FIRESTORE_EMULATOR_HOST: '127.0.0.1:8080',
-    });
+    const issues = issuesOf({ ...gcp, FIRESTORE_EMULATOR_HOST: '127.0.0.1:8080' });
     expect(issues).toEqual([
       { key: 'FIRESTORE_EMULATOR_HOST', problem: expect.stringMatching(/must not be set in gcp mode/) },
     ]);
+  });
+
+  it('refuses an invoker list with a non-email entry', () => {
+    const issues = issuesOf({ ...gcp, MAILMON_INVOKER_EMAILS: 'ok@p.iam.gserviceaccount.com,nope' });
+    expect(issues.map((i) => i.key)).toEqual(['MAILMON_INVOKER_EMAILS']);
   });
 
   it('refuses an unknown mode and says which values are allowed', () => {

@@ -16,14 +16,56 @@ const projectId = v.pipe(
     'must be a GCP project id: 6-30 lowercase letters, digits or hyphens',
   ),
 );
-const logLevel = v.picklist(['debug', 'info', 'warn', 'error']);
+const topic = v.pipe(
+  v.string(),
+  v.regex(/^projects\/[^/]+\/topics\/[^/]+$/, 'must be a topic name: projects/PROJECT/topics/TOPIC'),
+);
+const logLevel = v.picklist(['debug', 'info', 'warn', 'error'], 'must be one of debug, info, warn, error');
+const nonEmpty = v.pipe(v.string(), v.minLength(1, 'must not be empty'));
+const key32 = v.pipe(
+  v.string(),
+  v.check(
+    (s) => Buffer.from(s, 'base64').length === 32,
+    'must be 32 random bytes in base64 (openssl rand -base64 32)',
+  ),
+);
+const emailList = v.pipe(
+  v.string(),
+  v.transform((s) =>
+    s
+      .split(',')
+      .map((e) => e.trim())
+      .filter(Boolean),
+  ),
+  v.array(v.pipe(v.string(), v.email('must be a comma-separated list of service-account emails'))),
+  v.minLength(1, 'must name at least one service account'),
+);
+const kmsKey = v.pipe(
+  v.string(),
+  v.regex(
+    /^projects\/[^/]+\/locations\/[^/]+\/keyRings\/[^/]+\/cryptoKeys\/[^/]+$/,
+    'must be projects/P/locations/L/keyRings/R/cryptoKeys/K',
+  ),
+);
+const queue = v.pipe(
+  v.string(),
+  v.regex(/^projects\/[^/]+\/locations\/[^/]+\/queues\/[^/]+$/, 'must be projects/P/locations/L/queues/Q'),
+);
 
 const common = {
   MAILMON_PROJECT_ID: projectId,
   MAILMON_LOG_LEVEL: v.optional(logLevel, 'info'),
+  MAILMON_API_URL: httpUrl,
   MAILMON_GMAIL_API_URL: v.optional(httpUrl, 'https://gmail.googleapis.com/'),
   MAILMON_OAUTH_AUTHORIZE_URL: v.optional(httpUrl, 'https://accounts.google.com/o/oauth2/v2/auth'),
   MAILMON_OAUTH_TOKEN_URL: v.optional(httpUrl, 'https://oauth2.googleapis.com/token'),
+  MAILMON_OAUTH_REVOKE_URL: v.optional(httpUrl, 'https://oauth2.googleapis.com/revoke'),
+  MAILMON_OAUTH_CLIENT_ID: nonEmpty,
+  MAILMON_OAUTH_CLIENT_SECRET: nonEmpty,
+  MAILMON_OAUTH_REDIRECT_URL: httpUrl,
+  MAILMON_GMAIL_TOPIC: topic,
+  MAILMON_SYNC_TOPIC: topic,
+  MAILMON_DELIVER_WEBHOOK_URL: httpUrl,
 };
 
 const localSchema = v.object({
@@ -31,6 +73,7 @@ const localSchema = v.object({
   ...common,
   FIRESTORE_EMULATOR_HOST: hostPort,
   PUBSUB_EMULATOR_HOST: hostPort,
+  MAILMON_LOCAL_KEK: key32,
 });
 
 const gcpSchema = v.object({
@@ -42,32 +85,54 @@ const gcpSchema = v.object({
   PUBSUB_EMULATOR_HOST: v.optional(
     v.undefined('must not be set in gcp mode: it would send production messages to an emulator'),
   ),
+  MAILMON_KMS_KEY: kmsKey,
+  MAILMON_TASKS_QUEUE: queue,
+  MAILMON_INVOKER_EMAILS: emailList,
+  MAILMON_OIDC_JWKS_URL: v.optional(httpUrl, 'https://www.googleapis.com/oauth2/v3/certs'),
 });
 
 const schema = v.variant('MAILMON_MODE', [localSchema, gcpSchema], 'must be "local" or "gcp"');
 
 type RawConfig = v.InferOutput<typeof schema>;
 
+interface CommonConfig {
+  projectId: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Public base URL of the `api` function; connect URLs are built on it. */
+  apiUrl: string;
+  gmailApiUrl: string;
+  oauth: {
+    clientId: string;
+    clientSecret: string;
+    /** The `oauthCallback` function's URL, registered with the OAuth client. */
+    redirectUri: string;
+    authorizeUrl: string;
+    tokenUrl: string;
+    revokeUrl: string;
+  };
+  gmailTopic: string;
+  syncTopic: string;
+  /** URL of the `deliverWebhook` function that delivery tasks call. */
+  deliverWebhookUrl: string;
+}
+
 /** Validated runtime configuration. Built once by the composition root; never read from `process.env` elsewhere. */
 export type Config =
-  | {
+  | (CommonConfig & {
       mode: 'local';
-      projectId: string;
-      logLevel: 'debug' | 'info' | 'warn' | 'error';
-      gmailApiUrl: string;
-      oauthAuthorizeUrl: string;
-      oauthTokenUrl: string;
       firestoreEmulatorHost: string;
       pubsubEmulatorHost: string;
-    }
-  | {
+      /** Key-encryption key for refresh-token data keys in local mode. */
+      localKek: string;
+    })
+  | (CommonConfig & {
       mode: 'gcp';
-      projectId: string;
-      logLevel: 'debug' | 'info' | 'warn' | 'error';
-      gmailApiUrl: string;
-      oauthAuthorizeUrl: string;
-      oauthTokenUrl: string;
-    };
+      kmsKey: string;
+      tasksQueue: string;
+      /** Service accounts whose Google-signed OIDC tokens may call the private functions. */
+      invokerEmails: string[];
+      oidcJwksUrl: string;
+    });
 
 /** One problem with one configuration key. */
 export interface ConfigIssue {
@@ -90,13 +155,14 @@ export class ConfigError extends Error {
 /** Keys that are read; everything else in the environment is ignored. */
 export const CONFIG_KEYS = [
   'MAILMON_MODE',
-  'MAILMON_PROJECT_ID',
-  'MAILMON_LOG_LEVEL',
-  'MAILMON_GMAIL_API_URL',
-  'MAILMON_OAUTH_AUTHORIZE_URL',
-  'MAILMON_OAUTH_TOKEN_URL',
+  ...Object.keys(common),
   'FIRESTORE_EMULATOR_HOST',
   'PUBSUB_EMULATOR_HOST',
+  'MAILMON_LOCAL_KEK',
+  'MAILMON_KMS_KEY',
+  'MAILMON_TASKS_QUEUE',
+  'MAILMON_INVOKER_EMAILS',
+  'MAILMON_OIDC_JWKS_URL',
 ] as const;
 
 function pick(env: Record<string, string | undefined>): Record<string, string | undefined> {
@@ -120,7 +186,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (!result.success) {
     const byKey = new Map<string, string[]>();
     for (const issue of result.issues) {
-      const key = v.getDotPath(issue) ?? 'MAILMON_MODE';
+      const key = v.getDotPath(issue)?.split('.')[0] ?? 'MAILMON_MODE';
       const problem = issue.input === undefined && issue.kind === 'schema' ? 'is required' : issue.message;
       const problems = byKey.get(key) ?? [];
       if (!problems.includes(problem)) problems.push(problem);
@@ -132,12 +198,22 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 }
 
 function toConfig(raw: RawConfig): Config {
-  const base = {
+  const base: CommonConfig = {
     projectId: raw.MAILMON_PROJECT_ID,
     logLevel: raw.MAILMON_LOG_LEVEL,
+    apiUrl: raw.MAILMON_API_URL,
     gmailApiUrl: raw.MAILMON_GMAIL_API_URL,
-    oauthAuthorizeUrl: raw.MAILMON_OAUTH_AUTHORIZE_URL,
-    oauthTokenUrl: raw.MAILMON_OAUTH_TOKEN_URL,
+    oauth: {
+      clientId: raw.MAILMON_OAUTH_CLIENT_ID,
+      clientSecret: raw.MAILMON_OAUTH_CLIENT_SECRET,
+      redirectUri: raw.MAILMON_OAUTH_REDIRECT_URL,
+      authorizeUrl: raw.MAILMON_OAUTH_AUTHORIZE_URL,
+      tokenUrl: raw.MAILMON_OAUTH_TOKEN_URL,
+      revokeUrl: raw.MAILMON_OAUTH_REVOKE_URL,
+    },
+    gmailTopic: raw.MAILMON_GMAIL_TOPIC,
+    syncTopic: raw.MAILMON_SYNC_TOPIC,
+    deliverWebhookUrl: raw.MAILMON_DELIVER_WEBHOOK_URL,
   };
   if (raw.MAILMON_MODE === 'local') {
     return {
@@ -145,7 +221,15 @@ function toConfig(raw: RawConfig): Config {
       ...base,
       firestoreEmulatorHost: raw.FIRESTORE_EMULATOR_HOST,
       pubsubEmulatorHost: raw.PUBSUB_EMULATOR_HOST,
+      localKek: raw.MAILMON_LOCAL_KEK,
     };
   }
-  return { mode: 'gcp', ...base };
+  return {
+    mode: 'gcp',
+    ...base,
+    kmsKey: raw.MAILMON_KMS_KEY,
+    tasksQueue: raw.MAILMON_TASKS_QUEUE,
+    invokerEmails: raw.MAILMON_INVOKER_EMAILS,
+    oidcJwksUrl: raw.MAILMON_OIDC_JWKS_URL,
+  };
 }

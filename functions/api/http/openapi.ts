@@ -1,0 +1,90 @@
+import { toJsonSchema } from '@valibot/to-json-schema';
+import type { Route } from './route.js';
+
+type Schema = NonNullable<Route<unknown>['body']>;
+
+function json(schema: Schema): Record<string, unknown> {
+  const { $schema: _draft, ...rest } = toJsonSchema(schema, {
+    target: 'draft-2020-12',
+    errorMode: 'ignore',
+  }) as Record<string, unknown>;
+  return rest;
+}
+
+function parameters(schema: Schema | undefined, location: 'path' | 'query') {
+  if (!schema) return [];
+  const converted = json(schema) as { properties?: Record<string, unknown>; required?: string[] };
+  return Object.entries(converted.properties ?? {}).map(([name, s]) => ({
+    name,
+    in: location,
+    required: location === 'path' || (converted.required ?? []).includes(name),
+    schema: s,
+  }));
+}
+
+const problemSchema = {
+  type: 'object',
+  required: ['type', 'title', 'status', 'code'],
+  properties: {
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    code: { type: 'string', description: 'Stable machine-readable error code.' },
+    detail: { type: 'string' },
+    errors: { type: 'array', items: { type: 'object' } },
+  },
+};
+
+/**
+ * An OpenAPI 3.1 document generated from the routes' own valibot schemas, so the document, request
+ * validation and response types cannot disagree. Every operation also documents the problem responses.
+ */
+export function buildOpenApi(
+  routes: Route<unknown>[],
+  info: { title: string; version: string; serverUrl?: string },
+) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes) {
+    const path = route.path.replace(/:([A-Za-z]+)/g, '{$1}');
+    const responses: Record<string, unknown> = {};
+    for (const [status, response] of Object.entries(route.responses)) {
+      responses[status] = {
+        description: response.description,
+        ...(response.schema
+          ? { content: { [response.contentType ?? 'application/json']: { schema: json(response.schema) } } }
+          : {}),
+      };
+    }
+    const problemResponse = (description: string) => ({
+      description,
+      content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+    });
+    responses['400'] ??= problemResponse('Invalid request');
+    if (route.auth === 'apiKey') responses['401'] ??= problemResponse('Missing, unknown or revoked API key');
+    responses.default = problemResponse('Error');
+    paths[path] ??= {};
+    paths[path][route.method.toLowerCase()] = {
+      operationId: route.operationId,
+      summary: route.summary,
+      tags: [route.tag],
+      ...(route.auth === 'apiKey' ? { security: [{ apiKey: [] }] } : { security: [] }),
+      parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
+      ...(route.body
+        ? { requestBody: { required: true, content: { 'application/json': { schema: json(route.body) } } } }
+        : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: info.title, version: info.version },
+    ...(info.serverUrl ? { servers: [{ url: info.serverUrl }] } : {}),
+    paths,
+    components: {
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'Workspace API key `mm_live_…`' },
+      },
+      schemas: { Problem: problemSchema },
+    },
+  };
+}

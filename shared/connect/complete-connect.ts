@@ -1,0 +1,94 @@
+import type { Clock } from '../core/clock.js';
+import { s256 } from './pkce.js';
+import type {
+  ConnectRefusal,
+  ConnectSessionStore,
+  GmailWatcher,
+  MailboxRegistry,
+  OAuthProvider,
+  SyncDispatcher,
+} from './ports.js';
+
+/** The sealing half of the credential box, as the connect flow needs it. */
+export interface RefreshTokenSealer {
+  sealRefreshToken(mailboxKey: string, refreshToken: string): Promise<unknown>;
+}
+
+/** Outcome of the OAuth callback, each rendered as a page for the user. */
+export type ConnectOutcome =
+  | { connected: true; mailboxId: string; reconnected: boolean; emailAddress: string; returnUrl?: string }
+  | ConnectRefusal
+  | { failed: 'consent_denied' | 'exchange_failed' | 'mailbox_mismatch'; detail: string };
+
+/**
+ * The OAuth callback: checks the state against the session (forged, replayed and expired states are
+ * refused before any code exchange), claims the session exactly once, exchanges the code with its PKCE
+ * verifier, seals the refresh token, creates or reconnects the mailbox, starts the Gmail watch and
+ * dispatches the initial sync. The refresh token never leaves this function unsealed.
+ */
+export async function completeConnect(
+  deps: {
+    sessions: ConnectSessionStore;
+    oauth: OAuthProvider;
+    sealer: RefreshTokenSealer;
+    mailboxes: MailboxRegistry;
+    watcher: GmailWatcher;
+    dispatcher: SyncDispatcher;
+    clock: Clock;
+  },
+  params: { state?: string; code?: string; error?: string },
+): Promise<ConnectOutcome> {
+  const [sessionId, secret] = (params.state ?? '').split('.', 2);
+  if (!sessionId || !secret) return { refused: 'forged_state' };
+  const claimed = await deps.sessions.claim(sessionId, (session) => {
+    if (session.stateHash !== s256(secret)) return { refused: 'forged_state' };
+    if (session.status !== 'pending') return { refused: 'already_used' };
+    if (session.expiresAt <= deps.clock.now()) return { refused: 'expired' };
+    return undefined;
+  });
+  if ('refused' in claimed) return claimed;
+  const fail = async (failed: 'consent_denied' | 'exchange_failed' | 'mailbox_mismatch', detail: string) => {
+    await deps.sessions.finish(claimed.id, { status: 'failed', failure: failed });
+    return { failed, detail } as const;
+  };
+  if (params.error || !params.code) return fail('consent_denied', params.error ?? 'no authorization code');
+
+  let grant: Awaited<ReturnType<OAuthProvider['exchangeCode']>>;
+  try {
+    grant = await deps.oauth.exchangeCode(params.code, claimed.codeVerifier);
+  } catch {
+    // the provider's message can echo the code; it is not passed on
+    return fail('exchange_failed', 'the authorization code could not be exchanged');
+  }
+  const key = `${claimed.workspaceId}/${claimed.tenantExternalId}/${claimed.mailboxExternalId}`;
+  const sealedRefreshToken = await deps.sealer.sealRefreshToken(key, grant.refreshToken);
+  let connected: Awaited<ReturnType<MailboxRegistry['connect']>>;
+  try {
+    connected = await deps.mailboxes.connect({
+      workspaceId: claimed.workspaceId,
+      tenantExternalId: claimed.tenantExternalId,
+      mailboxExternalId: claimed.mailboxExternalId,
+      emailAddress: grant.emailAddress,
+      sealedRefreshToken,
+    });
+  } catch (error) {
+    if ((error as { code?: string }).code === 'mailbox_mismatch') {
+      return fail('mailbox_mismatch', 'this mailbox is connected to a different Gmail address');
+    }
+    throw error;
+  }
+  const watch = await deps.watcher.watch(grant.refreshToken);
+  await deps.mailboxes.recordWatch(connected.mailboxId, watch);
+  await deps.dispatcher.dispatchSync({
+    mailboxId: connected.mailboxId,
+    reason: connected.reconnected ? 'reconnect' : 'connect',
+  });
+  await deps.sessions.finish(claimed.id, { status: 'completed', mailboxId: connected.mailboxId });
+  return {
+    connected: true,
+    mailboxId: connected.mailboxId,
+    reconnected: connected.reconnected,
+    emailAddress: grant.emailAddress,
+    ...(claimed.returnUrl ? { returnUrl: claimed.returnUrl } : {}),
+  };
+}

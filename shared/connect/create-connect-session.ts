@@ -1,0 +1,60 @@
+import * as v from 'valibot';
+import type { Clock } from '../core/clock.js';
+import type { Ids } from '../core/ids.js';
+import { createPkcePair, randomSecret, s256 } from './pkce.js';
+import type { ConnectSessionStore } from './ports.js';
+
+/** How long a connect session can be used. */
+export const CONNECT_SESSION_TTL_MS = 15 * 60 * 1000;
+
+const externalId = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200));
+
+/** Request body of `POST /v1/mailboxes/connect-sessions`. */
+export const CreateConnectSessionInput = v.strictObject({
+  tenantExternalId: externalId,
+  mailboxExternalId: externalId,
+  returnUrl: v.optional(v.pipe(v.string(), v.url(), v.regex(/^https?:\/\//, 'must be an http(s) URL'))),
+  loginHint: v.optional(v.pipe(v.string(), v.email())),
+});
+export type CreateConnectSessionInput = v.InferOutput<typeof CreateConnectSessionInput>;
+
+/** What the customer gets back: a URL to send their user to. */
+export interface CreatedConnectSession {
+  id: string;
+  connectUrl: string;
+  expiresAt: string;
+}
+
+/**
+ * Creates a single-use connect session valid for 15 minutes. The OAuth `state` is `<sessionId>.<secret>`;
+ * only the secret's hash is stored, so a leaked database row cannot complete a consent.
+ */
+export async function createConnectSession(
+  deps: { sessions: ConnectSessionStore; clock: Clock; ids: Ids; apiBaseUrl: string },
+  workspaceId: string,
+  input: CreateConnectSessionInput,
+): Promise<CreatedConnectSession> {
+  const now = deps.clock.now();
+  const id = deps.ids.random('cs');
+  const { codeVerifier } = createPkcePair();
+  const expiresAt = now + CONNECT_SESSION_TTL_MS;
+  await deps.sessions.create({
+    id,
+    workspaceId,
+    tenantExternalId: input.tenantExternalId,
+    mailboxExternalId: input.mailboxExternalId,
+    ...(input.returnUrl ? { returnUrl: input.returnUrl } : {}),
+    ...(input.loginHint ? { loginHint: input.loginHint } : {}),
+    // the state secret is minted when the user opens the connect URL; until then nothing can redeem it
+    stateHash: s256(randomSecret()),
+    codeVerifier,
+    status: 'pending',
+    createdAt: now,
+    expiresAt,
+  });
+  return {
+    id,
+    connectUrl: `${deps.apiBaseUrl.replace(/\/$/, '')}/oauth/gmail/${id}`,
+    expiresAt: new Date(expiresAt).toISOString(),
+  };
+}
