@@ -22,13 +22,15 @@ resource "google_cloudfunctions2_function" "fn" {
     environment_variables = {
       MAILMON_MODE            = "gcp"
       MAILMON_PROJECT_ID      = var.project_id
-      MAILMON_OAUTH_CLIENT_ID = var.oauth_client_id
-      MAILMON_PUBLIC_URL      = var.public_base_url
-      MAILMON_KMS_KEY         = google_kms_crypto_key.credentials.id
-      MAILMON_GMAIL_TOPIC     = google_pubsub_topic.gmail_watch.id
-      MAILMON_SYNC_TOPIC      = google_pubsub_topic.sync_dispatch.id
-      MAILMON_TASKS_QUEUE     = google_cloud_tasks_queue.webhooks.id
-      MAILMON_INVOKER_EMAIL   = google_service_account.invoker.email
+      MAILMON_OAUTH_CLIENT_ID     = var.oauth_client_id
+      MAILMON_API_URL             = var.public_base_url
+      MAILMON_OAUTH_REDIRECT_URL  = "${local.function_base_url}/mailmon-oauthcallback"
+      MAILMON_DELIVER_WEBHOOK_URL = "${local.function_base_url}/mailmon-deliverwebhook"
+      MAILMON_KMS_KEY             = google_kms_crypto_key.credentials.id
+      MAILMON_GMAIL_TOPIC         = google_pubsub_topic.gmail_watch.id
+      MAILMON_SYNC_TOPIC          = google_pubsub_topic.sync_dispatch.id
+      MAILMON_TASKS_QUEUE         = google_cloud_tasks_queue.webhooks.id
+      MAILMON_INVOKER_EMAILS      = google_service_account.invoker.email
     }
     secret_environment_variables {
       key        = "MAILMON_OAUTH_CLIENT_SECRET"

@@ -20,7 +20,9 @@ locals {
     "cloudscheduler.googleapis.com", "cloudkms.googleapis.com", "gmail.googleapis.com",
     "secretmanager.googleapis.com", "eventarc.googleapis.com",
   ]
-  indexes = jsondecode(file("${path.module}/../firestore.indexes.json")).indexes
+  # 2nd-gen functions keep this stable URL form, so functions can name each other without a cycle
+  function_base_url = "https://${var.region}-${var.project_id}.cloudfunctions.net"
+  indexes           = jsondecode(file("${path.module}/../firestore.indexes.json")).indexes
   # entry point => settings; every function runs as the same least-privilege runtime account
   functions = {
     api            = { public = true, timeout = 60 }

@@ -1,4 +1,17 @@
-import { healthOnly } from '../health.js';
+import { loadConfig } from '../../shared/config/load-config.js';
+import { buildRuntime } from '../../shared/runtime/composition-root.js';
+import { lazy } from '../../shared/runtime/lazy.js';
+import { jsonLogger } from '../../shared/runtime/logger.js';
+import { createApiFunction } from './app.js';
 
-/** The `api` Cloud Function entry point. */
-export const api = healthOnly('api');
+const runtime = lazy(() => buildRuntime(loadConfig(process.env)));
+
+/** The `api` Cloud Function entry point: the public REST API and the connect-link redirect. */
+export const api = createApiFunction(
+  async () => {
+    const r = await runtime();
+    return { ...r, apiBaseUrl: r.config.apiUrl };
+  },
+  jsonLogger(),
+  () => process.env.MAILMON_API_URL,
+);

@@ -24,3 +24,26 @@ export function jsonLogger(
   };
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }
+
+// Google access tokens (ya29.…), refresh tokens (1//…), bearer headers and token form fields
+const SECRET_PATTERNS = [
+  /ya29\.[\w.-]+/g,
+  /\b1\/\/[\w.-]+/g,
+  /(bearer\s+)[\w.~+/-]+=*/gi,
+  /((?:refresh_token|access_token|id_token|client_secret|code)["']?\s*[=:]\s*["']?)[^"'&\s,}]+/gi,
+];
+
+/** Masks anything shaped like an OAuth token or secret in `text`. */
+export function redact(text: string): string {
+  return SECRET_PATTERNS.reduce(
+    (out, pattern) =>
+      out.replace(pattern, (_m, prefix = '') => `${typeof prefix === 'string' ? prefix : ''}[redacted]`),
+    text,
+  );
+}
+
+/** Log fields for an error: its name and redacted message, never its request config or response body. */
+export function describeError(error: unknown): { errorName: string; errorMessage: string } {
+  if (error instanceof Error) return { errorName: error.name, errorMessage: redact(error.message) };
+  return { errorName: typeof error, errorMessage: redact(String(error)) };
+}

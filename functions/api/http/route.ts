@@ -29,6 +29,8 @@ export interface Route<D, P = unknown, Q = unknown, B = unknown> {
   summary: string;
   tag: string;
   auth: 'apiKey' | 'none';
+  /** Answers without configuration or storage (health, OpenAPI): `deps` is not built for it. */
+  standalone?: boolean;
   params?: AnySchema;
   query?: AnySchema;
   body?: AnySchema;

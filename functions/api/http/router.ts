@@ -1,7 +1,7 @@
 import type { HttpFunction, Request, Response } from '@google-cloud/functions-framework';
 import * as v from 'valibot';
 import { mapErrorToHttp } from '../../../shared/runtime/error-mapping.js';
-import type { Logger } from '../../../shared/runtime/logger.js';
+import { describeError, type Logger } from '../../../shared/runtime/logger.js';
 import { problem, sendProblem } from '../../../shared/runtime/problem.js';
 import type { Route, RouteResult } from './route.js';
 
@@ -85,7 +85,7 @@ export function createRouter<D>(
     }
     const { route } = hit;
     try {
-      const d = await deps();
+      const d = route.standalone ? (undefined as D) : await deps();
       let workspaceId = '';
       if (route.auth === 'apiKey') {
         const header = req.get('authorization') ?? '';

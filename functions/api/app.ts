@@ -1,0 +1,33 @@
+import type { HttpFunction } from '@google-cloud/functions-framework';
+import type { Logger } from '../../shared/runtime/logger.js';
+import { authenticateApiKey } from '../../shared/workspaces/api-keys.js';
+import type { WorkspaceStore } from '../../shared/workspaces/ports.js';
+import type { Route } from './http/route.js';
+import { createRouter } from './http/router.js';
+import { beginConsentRoute, type ConnectRouteDeps, createConnectSessionRoute } from './routes/connect.js';
+import { healthRoute, openApiRoute } from './routes/meta.js';
+
+/** Everything the `api` function's routes need; built by the composition root. */
+export interface ApiDeps extends ConnectRouteDeps {
+  workspaces: WorkspaceStore;
+}
+
+/** Every route of the public API, in documentation order. */
+export function apiRoutes(apiBaseUrl: () => string | undefined): Route<ApiDeps>[] {
+  const routes: Route<ApiDeps>[] = [
+    healthRoute<ApiDeps>('api'),
+    createConnectSessionRoute,
+    beginConsentRoute,
+  ];
+  routes.push(openApiRoute(() => routes, apiBaseUrl));
+  return routes;
+}
+
+/** Builds the `api` HTTP function over injected dependencies (the composition root in production, fakes in tests). */
+export function createApiFunction(
+  deps: () => Promise<ApiDeps>,
+  logger: Logger,
+  apiBaseUrl: () => string | undefined = () => undefined,
+): HttpFunction {
+  return createRouter(apiRoutes(apiBaseUrl), deps, (d) => (key) => authenticateApiKey(d, key), logger);
+}

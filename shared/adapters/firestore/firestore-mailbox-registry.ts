@@ -1,0 +1,77 @@
+import type { Firestore } from '@google-cloud/firestore';
+import type { ConnectedMailbox, MailboxRegistry } from '../../connect/ports.js';
+import type { Clock } from '../../core/clock.js';
+import { NonRetryableError } from '../../core/errors.js';
+import type { Ids } from '../../core/ids.js';
+
+/**
+ * {@link MailboxRegistry} on Firestore. The mailbox (`mailboxes/{id}`) and its sealed credential
+ * (`credentials/{id}`) are written in one transaction, so a mailbox never exists without a credential.
+ */
+export class FirestoreMailboxRegistry implements MailboxRegistry {
+  constructor(
+    private readonly db: Firestore,
+    private readonly clock: Clock,
+    private readonly ids: Ids,
+  ) {}
+
+  async connect(input: Parameters<MailboxRegistry['connect']>[0]): Promise<ConnectedMailbox> {
+    const mailboxes = this.db.collection('mailboxes');
+    return this.db.runTransaction(async (tx) => {
+      const existing = await tx.get(
+        mailboxes
+          .where('workspaceId', '==', input.workspaceId)
+          .where('tenantExternalId', '==', input.tenantExternalId)
+          .where('mailboxExternalId', '==', input.mailboxExternalId)
+          .limit(1),
+      );
+      const now = this.clock.now();
+      const found = existing.docs[0];
+      if (found) {
+        if (found.get('emailAddress') !== input.emailAddress) {
+          throw new NonRetryableError(
+            'The mailbox is connected to a different Gmail address',
+            'mailbox_mismatch',
+          );
+        }
+        // the cursor is kept: sync resumes from where it stopped
+        tx.update(found.ref, { status: 'active', lastError: null, reconnectedAt: now, updatedAt: now });
+        tx.set(this.db.collection('credentials').doc(found.id), {
+          sealedRefreshToken: input.sealedRefreshToken,
+          updatedAt: now,
+        });
+        return { mailboxId: found.id, reconnected: true };
+      }
+      const mailboxId = this.ids.random('mbx');
+      tx.create(mailboxes.doc(mailboxId), {
+        workspaceId: input.workspaceId,
+        tenantExternalId: input.tenantExternalId,
+        mailboxExternalId: input.mailboxExternalId,
+        emailAddress: input.emailAddress,
+        status: 'active',
+        syncState: 'initializing',
+        watchState: 'none',
+        watchExpiresAt: null,
+        cursor: null,
+        lastSuccessfulSyncAt: null,
+        lastError: null,
+        createdAt: now,
+        updatedAt: now,
+      });
+      tx.create(this.db.collection('credentials').doc(mailboxId), {
+        sealedRefreshToken: input.sealedRefreshToken,
+        updatedAt: now,
+      });
+      return { mailboxId, reconnected: false };
+    });
+  }
+
+  async recordWatch(mailboxId: string, watch: { historyId: string; expiresAt: number }): Promise<void> {
+    await this.db.collection('mailboxes').doc(mailboxId).update({
+      watchState: 'active',
+      watchExpiresAt: watch.expiresAt,
+      watchHistoryId: watch.historyId,
+      updatedAt: this.clock.now(),
+    });
+  }
+}
