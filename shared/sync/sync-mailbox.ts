@@ -117,7 +117,10 @@ class Run {
     this.counts.fetched += ids.length;
     const found: MessageMeta[] = [];
     const missing: string[] = [];
-    metas.forEach((m, i) => (m ? found.push(m) : missing.push(ids[i]!)));
+    metas.forEach((m, i) => {
+      if (m) found.push(m);
+      else missing.push(ids[i]!);
+    });
     return { found, missing };
   }
 

@@ -148,10 +148,7 @@ export function createRouter<D>(
     } catch (error) {
       const mapped = mapErrorToHttp(error);
       if (mapped.problem.status >= 500) {
-        logger.error('api request failed', {
-          route: route.operationId,
-          error: error instanceof Error ? error.name : String(error),
-        });
+        logger.error('request failed', { route: route.operationId, ...describeError(error) });
       }
       sendProblem(res, mapped.problem, mapped.headers);
     }
