@@ -1,0 +1,272 @@
+import type { DocumentReference, DocumentSnapshot, Firestore, Transaction } from '@google-cloud/firestore';
+import type { PendingEvent } from '../../events/event.js';
+import type { MailboxSyncState } from '../../sync/model.js';
+import { type MessageDoc, planCommit, type ThreadDoc } from '../../sync/plan-commit.js';
+import {
+  type CommitOptions,
+  type CommitResult,
+  type Lease,
+  LeaseLostError,
+  StaleCursorError,
+  type SyncRunRecord,
+  type SyncStore,
+} from '../../sync/ports.js';
+
+// sync runs are observability data: Firestore TTL removes them after 30 days
+const RUN_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+
+interface LeaseDoc {
+  owner: string;
+  token: number;
+  expiresAt: number;
+  released?: boolean;
+}
+
+function held(lease: LeaseDoc | undefined, now: number): boolean {
+  return !!lease && !lease.released && lease.expiresAt > now;
+}
+
+/** Reads a mailbox document into the sync view, with defaults for fields a new mailbox has not written. */
+export function toMailboxState(snap: DocumentSnapshot): MailboxSyncState {
+  const d = snap.data() ?? {};
+  return {
+    id: snap.id,
+    workspaceId: d.workspaceId,
+    tenantExternalId: d.tenantExternalId,
+    emailAddress: d.emailAddress,
+    status: d.status ?? 'active',
+    syncState: d.syncState ?? 'initializing',
+    cursor: d.cursor ?? null,
+    fullSync: d.fullSync ?? null,
+    generation: d.generation ?? 0,
+    dirty: d.dirty ?? false,
+    hintHistoryId: d.hintHistoryId ?? null,
+    nextSeq: d.nextSeq ?? 1,
+  };
+}
+
+/**
+ * {@link SyncStore} on Firestore. Layout: `mailboxes/{id}` (state, cursor, checkpoint, seq counter),
+ * `mailboxes/{id}/lease/current`, and the subcollections `messages`, `threads`, `events`, `syncRuns`.
+ * Every write under a lease re-reads the lease in its own transaction (fencing); state, events (with
+ * consecutive `seq`, `fanout: 'pending'`) and cursor commit together or not at all.
+ */
+export class FirestoreSyncStore implements SyncStore {
+  /** Commits applied, and documents read and written by them, for benchmarks. */
+  readonly stats = { commits: 0, reads: 0, writes: 0 };
+
+  constructor(private readonly db: Firestore) {}
+
+  private mailbox(id: string) {
+    return this.db.collection('mailboxes').doc(id);
+  }
+  private leaseRef(id: string) {
+    return this.mailbox(id).collection('lease').doc('current');
+  }
+
+  private async checkLease(tx: Transaction, lease: Lease, now: number): Promise<DocumentSnapshot> {
+    const [leaseSnap, mailboxSnap] = await tx.getAll(
+      this.leaseRef(lease.mailboxId),
+      this.mailbox(lease.mailboxId),
+    );
+    const current = leaseSnap?.data() as LeaseDoc | undefined;
+    if (!current || current.token !== lease.token || !held(current, now)) {
+      throw new LeaseLostError(`lease ${lease.token} of ${lease.mailboxId} is no longer current`);
+    }
+    if (!mailboxSnap?.exists) throw new LeaseLostError(`mailbox ${lease.mailboxId} is gone`);
+    this.stats.reads += 2;
+    return mailboxSnap;
+  }
+
+  private writeEvents(tx: Transaction, mailboxId: string, events: PendingEvent[], nextSeq: number): number {
+    let seq = nextSeq;
+    for (const e of events) {
+      tx.set(this.mailbox(mailboxId).collection('events').doc(e.id), { ...e, seq, fanout: 'pending' });
+      seq += 1;
+    }
+    this.stats.writes += events.length;
+    return seq;
+  }
+
+  async getMailbox(mailboxId: string): Promise<MailboxSyncState | undefined> {
+    const snap = await this.mailbox(mailboxId).get();
+    return snap.exists ? toMailboxState(snap) : undefined;
+  }
+
+  async acquireLease(
+    mailboxId: string,
+    owner: string,
+    now: number,
+    ttlMs: number,
+  ): Promise<Lease | undefined> {
+    // the cheap path for a busy mailbox: no transaction, so concurrent triggers do not contend
+    const seen = (await this.leaseRef(mailboxId).get()).data() as LeaseDoc | undefined;
+    if (held(seen, now)) {
+      await this.mailbox(mailboxId).update({ dirty: true });
+      // re-check: a holder that released before our flag landed would otherwise miss it
+      if (held((await this.leaseRef(mailboxId).get()).data() as LeaseDoc | undefined, now)) return undefined;
+    }
+    return this.db.runTransaction(async (tx) => {
+      const [leaseSnap, mailboxSnap] = await tx.getAll(this.leaseRef(mailboxId), this.mailbox(mailboxId));
+      if (!mailboxSnap?.exists) return undefined;
+      const current = leaseSnap?.data() as LeaseDoc | undefined;
+      if (held(current, now)) {
+        tx.update(this.mailbox(mailboxId), { dirty: true });
+        return undefined;
+      }
+      const token = (current?.token ?? 0) + 1;
+      tx.set(this.leaseRef(mailboxId), {
+        owner,
+        token,
+        expiresAt: now + ttlMs,
+        released: false,
+        acquiredAt: now,
+      });
+      tx.update(this.mailbox(mailboxId), { dirty: false });
+      return { mailboxId, owner, token, expiresAt: now + ttlMs };
+    });
+  }
+
+  async renewLease(lease: Lease, now: number, ttlMs: number): Promise<Lease> {
+    return this.db.runTransaction(async (tx) => {
+      await this.checkLease(tx, lease, now);
+      tx.update(this.leaseRef(lease.mailboxId), { expiresAt: now + ttlMs });
+      return { ...lease, expiresAt: now + ttlMs };
+    });
+  }
+
+  async releaseLease(
+    lease: Lease,
+    now: number,
+    options: { force?: boolean } = {},
+  ): Promise<{ rerun: boolean }> {
+    return this.db.runTransaction(async (tx) => {
+      const mailbox = await this.checkLease(tx, lease, now);
+      if (mailbox.get('dirty') === true && !options.force) {
+        tx.update(mailbox.ref, { dirty: false });
+        return { rerun: true };
+      }
+      // the token stays, so the next holder's token is strictly greater
+      tx.update(this.leaseRef(lease.mailboxId), { released: true, expiresAt: now });
+      return { rerun: false };
+    });
+  }
+
+  async markDirty(mailboxId: string, hint: string | null): Promise<void> {
+    const fields: Record<string, unknown> = { dirty: true };
+    if (hint) {
+      const current = (await this.mailbox(mailboxId).get()).get('hintHistoryId') as string | null | undefined;
+      if (!current || BigInt(hint) > BigInt(current)) fields.hintHistoryId = hint;
+    }
+    await this.mailbox(mailboxId).update(fields);
+  }
+
+  async commit(
+    lease: Lease,
+    now: number,
+    ctx: Parameters<SyncStore['commit']>[2],
+    changes: Parameters<SyncStore['commit']>[3],
+    options: CommitOptions,
+  ): Promise<CommitResult> {
+    const mailboxRef = this.mailbox(lease.mailboxId);
+    const messages = mailboxRef.collection('messages');
+    const threads = mailboxRef.collection('threads');
+    return this.db.runTransaction(async (tx) => {
+      const mailboxSnap = await this.checkLease(tx, lease, now);
+      const state = toMailboxState(mailboxSnap);
+      if (state.cursor !== options.expectedCursor) {
+        throw new StaleCursorError(`cursor is ${state.cursor}, expected ${options.expectedCursor}`);
+      }
+      const ids = [...new Set([...changes.upserts.map((m) => m.id), ...changes.deletes])];
+      const priorMessages = new Map<string, MessageDoc>();
+      for (const snap of await getAll(
+        tx,
+        ids.map((id) => messages.doc(id)),
+      )) {
+        if (snap.exists) priorMessages.set(snap.id, snap.data() as MessageDoc);
+      }
+      const threadIds = [
+        ...new Set([
+          ...changes.upserts.map((m) => m.threadId),
+          ...[...priorMessages.values()].map((m) => m.threadId),
+        ]),
+      ];
+      const priorThreads = new Map<string, ThreadDoc>();
+      for (const snap of await getAll(
+        tx,
+        threadIds.map((id) => threads.doc(id)),
+      )) {
+        if (snap.exists) priorThreads.set(snap.id, snap.data() as ThreadDoc);
+      }
+      this.stats.reads += ids.length + threadIds.length;
+      const plan = planCommit(
+        { ...ctx, occurredAt: new Date(now).toISOString() },
+        { messages: priorMessages, threads: priorThreads },
+        changes,
+      );
+      for (const m of plan.messageSets) tx.set(messages.doc(m.id), m);
+      for (const s of plan.messageStamps) tx.update(messages.doc(s.id), { generation: s.generation });
+      for (const id of plan.messageDeletes) tx.delete(messages.doc(id));
+      for (const t of plan.threadSets) tx.set(threads.doc(t.id), t);
+      for (const id of plan.threadDeletes) tx.delete(threads.doc(id));
+      const events = [...plan.events, ...(options.extraEvents ?? [])];
+      const nextSeq = this.writeEvents(tx, lease.mailboxId, events, state.nextSeq);
+      tx.update(mailboxRef, {
+        nextSeq,
+        updatedAt: now,
+        ...(options.cursor !== undefined ? { cursor: options.cursor } : {}),
+        ...(options.fullSync !== undefined ? { fullSync: options.fullSync } : {}),
+        ...options.mailboxFields,
+      });
+      this.stats.commits += 1;
+      this.stats.writes +=
+        plan.messageSets.length +
+        plan.messageStamps.length +
+        plan.messageDeletes.length +
+        plan.threadSets.length +
+        plan.threadDeletes.length +
+        1;
+      return {
+        events: events.length,
+        messagesWritten: plan.messageSets.length,
+        messagesDeleted: plan.messageDeletes.length,
+      };
+    });
+  }
+
+  async listUnstamped(mailboxId: string, generation: number, limit: number): Promise<string[]> {
+    // generations only grow, so "not stamped with the current one" is "stamped with an older one"
+    const snap = await this.mailbox(mailboxId)
+      .collection('messages')
+      .where('generation', '<', generation)
+      .limit(limit)
+      .select()
+      .get();
+    this.stats.reads += Math.max(1, snap.size);
+    return snap.docs.map((d) => d.id);
+  }
+
+  async updateMailbox(
+    lease: Lease,
+    now: number,
+    fields: Record<string, unknown>,
+    events: PendingEvent[] = [],
+  ): Promise<void> {
+    await this.db.runTransaction(async (tx) => {
+      const mailbox = await this.checkLease(tx, lease, now);
+      const nextSeq = this.writeEvents(tx, lease.mailboxId, events, toMailboxState(mailbox).nextSeq);
+      tx.update(mailbox.ref, { ...fields, nextSeq, updatedAt: now });
+    });
+  }
+
+  async recordRun(run: SyncRunRecord): Promise<void> {
+    await this.mailbox(run.mailboxId)
+      .collection('syncRuns')
+      .doc(run.id)
+      .set({ ...run, expireAt: new Date(run.finishedAt + RUN_RETENTION_MS) });
+  }
+}
+
+async function getAll(tx: Transaction, refs: DocumentReference[]): Promise<DocumentSnapshot[]> {
+  return refs.length === 0 ? [] : tx.getAll(...refs);
+}

@@ -1,0 +1,245 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RetryAfterError } from '../core/errors.js';
+import { syncMailbox } from './sync-mailbox.js';
+import { type EmulatorWorld, startEmulatorWorld } from './testing/emulator-world.js';
+import { replayEvents } from './testing/replay.js';
+
+let world: EmulatorWorld;
+beforeAll(async () => {
+  world = await startEmulatorWorld();
+});
+afterAll(() => world.close());
+
+const message = (subject: string, threadId?: string) => ({
+  from: 'sender@example.com',
+  to: 'user@example.com',
+  subject,
+  text: `body of ${subject}`,
+  ...(threadId ? { threadId } : {}),
+});
+
+async function expectConverged(mailboxId: string, email: string) {
+  const gmailView = await world.gmailView(email);
+  expect(await world.mirrorView(mailboxId)).toEqual(gmailView);
+  expect(await world.threadIds(mailboxId)).toEqual(
+    [...new Set(gmailView.map(([, threadId]) => threadId!))].sort(),
+  );
+  const events = await world.events(mailboxId);
+  expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+  const replayed = replayEvents(events);
+  expect([...replayed.messages].map(([id, m]) => [id, m.threadId, m.labelIds.join(',')]).sort()).toEqual(
+    gmailView,
+  );
+  return events;
+}
+
+describe('syncMailbox on Firestore and the Gmail emulator', () => {
+  it('keeps the mirror equal to Gmail under any interleaving of changes and syncs (200 seeded cases)', async () => {
+    const op = fc.oneof(
+      {
+        weight: 4,
+        arbitrary: fc.record({ kind: fc.constant('add' as const), thread: fc.integer({ min: 0, max: 2 }) }),
+      },
+      {
+        weight: 2,
+        arbitrary: fc.record({
+          kind: fc.constant('label' as const),
+          pick: fc.nat(),
+          label: fc.constantFrom('STARRED', 'IMPORTANT', 'UNREAD'),
+        }),
+      },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('trash' as const), pick: fc.nat() }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), pick: fc.nat() }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('expire' as const) }) },
+      { weight: 2, arbitrary: fc.record({ kind: fc.constant('sync' as const) }) },
+    );
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 8 }), async (ops) => {
+        n += 1;
+        const { mailboxId, email, deps } = await world.newMailbox(`prop${n}@example.com`);
+        const ids: string[] = [];
+        const threads: (string | undefined)[] = [undefined, undefined, undefined];
+        const pick = (k: number) => ids[k % Math.max(1, ids.length)];
+        for (const o of ops) {
+          if (o.kind === 'add') {
+            // a thread whose messages were all deleted is gone in Gmail too: start a new one
+            const added = await world.gmail.admin
+              .addMessage(email, message(`m${ids.length}`, threads[o.thread]))
+              .catch(() => world.gmail.admin.addMessage(email, message(`m${ids.length}`)));
+            if (added.threadId !== threads[o.thread]) threads[o.thread] = undefined;
+            threads[o.thread] ??= added.threadId;
+            ids.push(added.id);
+          } else if (o.kind === 'expire') await world.gmail.admin.expireHistory(email);
+          else if (o.kind === 'sync') await syncMailbox(deps, { mailboxId });
+          else {
+            const id = pick(o.pick);
+            if (!id) continue;
+            if (o.kind === 'label')
+              await world.gmail.admin
+                .modifyMessage(email, id, { addLabelIds: [o.label] })
+                .catch(() => undefined);
+            if (o.kind === 'trash') await world.gmail.admin.trashMessage(email, id).catch(() => undefined);
+            if (o.kind === 'delete') {
+              await world.gmail.admin.deleteMessage(email, id).catch(() => undefined);
+              ids.splice(ids.indexOf(id), 1);
+            }
+          }
+        }
+        await syncMailbox(deps, { mailboxId });
+        await expectConverged(mailboxId, email);
+      }),
+      { numRuns: 200, seed: 4242 },
+    );
+    expect(n).toBeGreaterThanOrEqual(200);
+  }, 600_000);
+
+  it('converges after a crash injected before each commit, never re-emitting an id with other content', async () => {
+    const { mailboxId, email, deps } = await world.newMailbox('crash@example.com');
+    const first = await world.gmail.admin.addMessage(email, message('a'));
+    await world.gmail.admin.addMessage(email, message('b', first.threadId));
+    await syncMailbox(deps, { mailboxId });
+    const commit = world.store.commit.bind(world.store);
+    for (let crashAt = 1; crashAt <= 4; crashAt += 1) {
+      const added = await world.gmail.admin.addMessage(email, message(`c${crashAt}`, first.threadId));
+      await world.gmail.admin.modifyMessage(email, added.id, { addLabelIds: ['STARRED'] });
+      if (crashAt === 3) await world.gmail.admin.expireHistory(email);
+      let commits = 0;
+      world.store.commit = async (...args) => {
+        commits += 1;
+        if (commits === crashAt) throw new Error('injected crash');
+        return commit(...args);
+      };
+      const before = (await world.mailbox(mailboxId)).cursor as string;
+      await syncMailbox(deps, { mailboxId }).catch(() => undefined);
+      world.store.commit = commit;
+      const afterCrash = await world.mailbox(mailboxId);
+      // the cursor moves only with committed state: it is either where it was or fully caught up
+      expect(BigInt(afterCrash.cursor ?? before)).toBeGreaterThanOrEqual(BigInt(before));
+      await syncMailbox(deps, { mailboxId });
+    }
+    const events = await expectConverged(mailboxId, email);
+    expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
+  });
+
+  it('serialises 10 concurrent triggers: one holder at a time, and a trigger mid-sync is picked up', async () => {
+    const { mailboxId, email, deps } = await world.newMailbox('concurrent@example.com');
+    for (let i = 0; i < 6; i += 1) await world.gmail.admin.addMessage(email, message(`x${i}`));
+    let active = 0;
+    let maxActive = 0;
+    const store = deps.store;
+    const guarded = {
+      ...deps,
+      store: Object.assign(Object.create(Object.getPrototypeOf(store)), store, {
+        acquireLease: async (...args: Parameters<typeof store.acquireLease>) => {
+          const lease = await store.acquireLease(...args);
+          if (lease) {
+            active += 1;
+            maxActive = Math.max(maxActive, active);
+          }
+          return lease;
+        },
+        releaseLease: async (...args: Parameters<typeof store.releaseLease>) => {
+          const result = await store.releaseLease(...args);
+          if (!result.rerun) active -= 1;
+          return result;
+        },
+      }),
+    };
+    let late = false;
+    const outcomes = await Promise.all(
+      Array.from({ length: 10 }, async (_, i) => {
+        if (i === 9) {
+          await world.gmail.admin.addMessage(email, message('late'));
+          late = true;
+        }
+        return syncMailbox(guarded, { mailboxId });
+      }),
+    );
+    expect(late).toBe(true);
+    expect(maxActive).toBe(1);
+    expect(outcomes.filter((o) => o.outcome === 'succeeded').length).toBeGreaterThanOrEqual(1);
+    expect(outcomes.every((o) => o.outcome === 'succeeded' || o.outcome === 'busy')).toBe(true);
+    await expectConverged(mailboxId, email);
+  });
+
+  it('fences a holder whose lease expired: its commit is refused and it writes nothing', async () => {
+    const { mailboxId, email, deps } = await world.newMailbox('fenced@example.com');
+    for (let i = 0; i < 3; i += 1) await world.gmail.admin.addMessage(email, message(`f${i}`));
+    const lease = await deps.store.acquireLease(mailboxId, 'slow-holder', world.clock.now(), 1000);
+    expect(lease).toBeDefined();
+    world.clock.advance(1001);
+    const takeover = await deps.store.acquireLease(mailboxId, 'new-holder', world.clock.now(), 60_000);
+    expect(takeover!.token).toBeGreaterThan(lease!.token);
+    const ctx = { mailboxId, workspaceId: 'ws_1', tenantExternalId: 'tenant-1', fromPosition: 'x' };
+    await expect(
+      deps.store.commit(
+        lease!,
+        world.clock.now(),
+        ctx,
+        { upserts: [], deletes: [], generation: 0 },
+        { expectedCursor: null, cursor: '999' },
+      ),
+    ).rejects.toThrow(/no longer current/);
+    expect((await world.mailbox(mailboxId)).cursor).toBeNull();
+    await deps.store.releaseLease(takeover!, world.clock.now(), { force: true });
+  });
+
+  it('reconciles after expired history: vanished messages are deleted with events, unchanged ones emit nothing', async () => {
+    const { mailboxId, email, deps } = await world.newMailbox('expired@example.com');
+    const keep = await world.gmail.admin.addMessage(email, message('keep'));
+    const gone = await world.gmail.admin.addMessage(email, message('gone'));
+    await syncMailbox(deps, { mailboxId });
+    const before = (await world.events(mailboxId)).length;
+    await world.gmail.admin.deleteMessage(email, gone.id);
+    await world.gmail.admin.expireHistory(email);
+    await syncMailbox(deps, { mailboxId });
+    const fresh = (await expectConverged(mailboxId, email)).slice(before);
+    expect(fresh.map((e) => e.type)).toEqual([
+      'mailbox.resync_started',
+      'message.deleted',
+      'thread.deleted',
+      'mailbox.synced',
+    ]);
+    expect(fresh.some((e) => (e.data as { messageId?: string }).messageId === keep.id)).toBe(false);
+  });
+
+  it('marks a mailbox reconnect_required once its grant is revoked, with one event and no retries', async () => {
+    const { mailboxId, email, deps } = await world.newMailbox('revoked@example.com');
+    await world.gmail.admin.addMessage(email, message('r'));
+    await syncMailbox(deps, { mailboxId });
+    await world.gmail.admin.revoke(email);
+    const outcome = await syncMailbox(deps, { mailboxId });
+    expect(outcome.outcome).toBe('reconnect_required');
+    const mailbox = await world.mailbox(mailboxId);
+    expect(mailbox.status).toBe('reconnect_required');
+    expect(mailbox.lastError).toMatchObject({ code: 'reconnect_required' });
+    const events = await world.events(mailboxId);
+    expect(events.filter((e) => e.type === 'mailbox.reconnect_required')).toHaveLength(1);
+    expect(await syncMailbox(deps, { mailboxId })).toMatchObject({ outcome: 'skipped' });
+  });
+
+  it('rides out a 429 storm honouring Retry-After, and gives the work back when it lasts too long', async () => {
+    const { mailboxId, email, deps } = await world.newMailbox('storm@example.com');
+    for (let i = 0; i < 7; i += 1) await world.gmail.admin.addMessage(email, message(`s${i}`));
+    world.slept.length = 0;
+    await world.gmail.admin.setFaults({ failNext: [429, 429, 429] });
+    await syncMailbox(deps, { mailboxId });
+    expect(world.slept.length).toBeGreaterThanOrEqual(3);
+    await expectConverged(mailboxId, email);
+
+    for (let i = 0; i < 3; i += 1) await world.gmail.admin.addMessage(email, message(`t${i}`));
+    await world.gmail.admin.setFaults({ failNext: Array(20).fill(429) });
+    await expect(
+      syncMailbox({ ...deps, options: { ...deps.options, maxRetries: 2 } }, { mailboxId }),
+    ).rejects.toBeInstanceOf(RetryAfterError);
+    expect(await world.mailbox(mailboxId)).toMatchObject({
+      syncState: 'lagging',
+      lastError: { code: 'retry_later' },
+    });
+    await world.gmail.admin.setFaults({});
+    await syncMailbox(deps, { mailboxId });
+    await expectConverged(mailboxId, email);
+  });
+});
