@@ -1,18 +1,31 @@
-import '../functions/index.js';
-import { startFunctionsHost } from './functions-host.js';
-import { startEmulators } from './harness/emulators.js';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { issueApiKey } from '../shared/workspaces/api-keys.js';
+import { exportFirestore, startEmulators } from './harness/emulators.js';
+import { type LocalStack, startLocalStack } from './stack.js';
 
-// `npm run dev`: the local stack — emulators plus every function in one process. Ctrl-C stops all of it.
+// `npm run dev`: emulators, the Gmail emulator and every function in one command, with a demo workspace,
+// API key, Gmail user and connect link. Firestore data persists in .mailmon/ across restarts. Ctrl-C stops all.
+process.env.METADATA_SERVER_DETECTION ??= 'none';
+const stateDir = join(process.cwd(), '.mailmon');
+mkdirSync(stateDir, { recursive: true });
+const kekFile = join(stateDir, 'local-kek');
+if (!existsSync(kekFile)) writeFileSync(kekFile, randomBytes(32).toString('base64'), { mode: 0o600 });
 const port = Number(process.env.PORT ?? 8787);
-const emulators = await startEmulators();
-process.env.FIRESTORE_EMULATOR_HOST = emulators.firestoreHost;
-process.env.PUBSUB_EMULATOR_HOST = emulators.pubsubHost;
-let host: Awaited<ReturnType<typeof startFunctionsHost>> | undefined;
+const gmailPort = Number(process.env.GMAIL_EMULATOR_PORT ?? 8790);
+const projectId = process.env.MAILMON_PROJECT_ID ?? 'demo-mailmon';
+
+const dataDir = join(stateDir, 'firestore-data');
+const emulators = await startEmulators({ firestoreDataDir: dataDir });
+let stack: LocalStack | undefined;
 let stopping = false;
 const stop = async (code: number) => {
   if (stopping) return;
   stopping = true;
-  host?.server.close();
+  await stack?.stop().catch(() => undefined);
+  // pending local tasks, mailboxes and keys survive a restart of the dev stack
+  await exportFirestore(emulators.firestoreHost, projectId, dataDir).catch((error) => console.error(error));
   await emulators.stop();
   process.exit(code);
 };
@@ -22,14 +35,54 @@ process.on('uncaughtException', (error) => {
   console.error(error);
   void stop(1);
 });
+
 try {
-  host = await startFunctionsHost(port);
+  stack = await startLocalStack({
+    firestoreHost: emulators.firestoreHost,
+    pubsubHost: emulators.pubsubHost,
+    projectId,
+    port,
+    gmailPort,
+    localKek: readFileSync(kekFile, 'utf8').trim(),
+  });
+  const { workspaces, clock } = stack.runtime;
+  const workspaceId = 'ws_demo';
+  if (!(await workspaces.getWorkspace(workspaceId)))
+    await workspaces.createWorkspace({ id: workspaceId, name: 'Demo', createdAt: clock.now() });
+  const { apiKey } = await issueApiKey(
+    { workspaces, clock },
+    workspaceId,
+    `dev ${new Date(clock.now()).toISOString()}`,
+  );
+  const demoUser = 'demo@example.com';
+  await stack.gmail.admin.createUser(demoUser).catch(() => undefined);
+  await stack.gmail.admin.seed(demoUser, { count: 25 });
+  const session = await fetch(`${stack.apiUrl}/v1/mailboxes/connect-sessions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      tenantExternalId: 'demo-tenant',
+      mailboxExternalId: 'demo-inbox',
+      loginHint: demoUser,
+    }),
+  });
+  if (session.status !== 201)
+    throw new Error(`creating the demo connect session failed: ${session.status} ${await session.text()}`);
+  const { connectUrl } = (await session.json()) as { connectUrl: string };
+  const dev = { apiUrl: stack.apiUrl, apiKey, workspaceId, gmailEmulatorUrl: stack.gmail.url, connectUrl };
+  writeFileSync(join(stateDir, 'dev.json'), `${JSON.stringify(dev, null, 2)}\n`, { mode: 0o600 });
+  console.log(`Mailmon local stack ready.
+
+  API:              ${dev.apiUrl}   (OpenAPI: ${dev.apiUrl}/v1/openapi.json)
+  API key:          ${apiKey}
+  Connect a mailbox: open ${connectUrl}
+                    (the Gmail emulator's consent page; account ${demoUser})
+  Gmail emulator:   ${dev.gmailEmulatorUrl}   (admin API under /__admin)
+  Functions:        ${stack.functionsUrl}/<function>/…
+  Firestore:        ${emulators.firestoreHost}   Pub/Sub: ${emulators.pubsubHost}
+
+Written to .mailmon/dev.json. Press Ctrl-C to stop everything.`);
 } catch (error) {
   console.error(error);
   await stop(1);
 }
-console.log(`Mailmon local stack ready.
-  functions:  ${host?.url}/<function>/…   (api, oauthCallback, gmailPush, syncMailbox, deliverWebhook, control)
-  Firestore:  ${emulators.firestoreHost}
-  Pub/Sub:    ${emulators.pubsubHost}
-Press Ctrl-C to stop.`);

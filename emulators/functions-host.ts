@@ -1,19 +1,24 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { type HttpFunction, http } from '@google-cloud/functions-framework';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
-import { FUNCTION_NAMES, type FunctionName } from '../functions/health.js';
 
 /**
- * Serves every Mailmon function from one local process: `/<functionName>/<rest>` is routed to that
- * function's functions-framework server with the path `/<rest>`, as each would see it when deployed.
- * The function modules must already be registered (import `functions/index.js` first).
+ * Serves several functions from one local process: `/<functionName>/<rest>` is routed to that function's
+ * own functions-framework server with the path `/<rest>`, as each sees it when deployed on its own.
  */
 export async function startFunctionsHost(
+  handlers: Record<string, HttpFunction>,
   port: number,
   host = '127.0.0.1',
-): Promise<{ url: string; server: Server }> {
-  const targets = new Map<string, Server>(
-    FUNCTION_NAMES.map((name: FunctionName) => [name, getTestServer(name)]),
-  );
+): Promise<{ url: string; server: Server; close(): Promise<void> }> {
+  const suffix = randomBytes(4).toString('hex');
+  const targets = new Map<string, Server>();
+  for (const [name, handler] of Object.entries(handlers)) {
+    // unique registrations let several stacks share one process (tests) without clobbering each other
+    http(`${name}_${suffix}`, handler);
+    targets.set(name, getTestServer(`${name}_${suffix}`));
+  }
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://local');
     const [, name, ...rest] = url.pathname.split('/');
@@ -26,7 +31,7 @@ export async function startFunctionsHost(
           title: 'Unknown function',
           status: 404,
           code: 'unknown_function',
-          detail: `Use one of /${FUNCTION_NAMES.join(', /')}`,
+          detail: `Use one of /${[...targets.keys()].join(', /')}`,
         }),
       );
       return;
@@ -34,8 +39,19 @@ export async function startFunctionsHost(
     req.url = `/${rest.join('/')}${url.search}`;
     target.emit('request', req, res);
   });
-  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
   const address = server.address();
   const actual = typeof address === 'object' && address ? address.port : port;
-  return { url: `http://${host}:${actual}`, server };
+  return {
+    url: `http://${host}:${actual}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }

@@ -31,6 +31,7 @@ resource "google_cloudfunctions2_function" "fn" {
       MAILMON_SYNC_TOPIC          = google_pubsub_topic.sync_dispatch.id
       MAILMON_TASKS_QUEUE         = google_cloud_tasks_queue.webhooks.id
       MAILMON_INVOKER_EMAILS      = google_service_account.invoker.email
+      MAILMON_OIDC_AUDIENCES      = join(",", [for name in ["gmailpush", "syncmailbox", "deliverwebhook", "control"] : "${local.function_base_url}/mailmon-${name}"])
     }
     secret_environment_variables {
       key        = "MAILMON_OAUTH_CLIENT_SECRET"
@@ -68,7 +69,7 @@ resource "google_pubsub_subscription" "gmail_push" {
     push_endpoint = google_cloudfunctions2_function.fn["gmailPush"].service_config[0].uri
     oidc_token {
       service_account_email = google_service_account.invoker.email
-      audience              = google_cloudfunctions2_function.fn["gmailPush"].service_config[0].uri
+      audience              = "${local.function_base_url}/mailmon-gmailpush"
     }
   }
   dead_letter_policy {
@@ -89,7 +90,7 @@ resource "google_pubsub_subscription" "sync_push" {
     push_endpoint = google_cloudfunctions2_function.fn["syncMailbox"].service_config[0].uri
     oidc_token {
       service_account_email = google_service_account.invoker.email
-      audience              = google_cloudfunctions2_function.fn["syncMailbox"].service_config[0].uri
+      audience              = "${local.function_base_url}/mailmon-syncmailbox"
     }
   }
   dead_letter_policy {
@@ -113,7 +114,7 @@ resource "google_cloud_scheduler_job" "control" {
     uri         = "${google_cloudfunctions2_function.fn["control"].service_config[0].uri}/jobs/${each.key}"
     oidc_token {
       service_account_email = google_service_account.invoker.email
-      audience              = google_cloudfunctions2_function.fn["control"].service_config[0].uri
+      audience              = "${local.function_base_url}/mailmon-control"
     }
   }
 }

@@ -80,14 +80,12 @@ export async function startKmsFake(): Promise<KmsFake> {
           cipher.getAuthTag(),
           out,
         ]);
-        res
-          .writeHead(200)
-          .end(
-            JSON.stringify({
-              name: `${name}/cryptoKeyVersions/${key.primary}`,
-              ciphertext: ciphertext.toString('base64'),
-            }),
-          );
+        res.writeHead(200).end(
+          JSON.stringify({
+            name: `${name}/cryptoKeyVersions/${key.primary}`,
+            ciphertext: ciphertext.toString('base64'),
+          }),
+        );
         return;
       }
       calls.decrypt += 1;

@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { type ManagedProcess, startProcess, waitUntilReady } from './child-process.js';
 import { freePort } from './free-port.js';
 import { findEmulatorBinaries } from './sdk.js';
@@ -19,6 +20,34 @@ export interface StartEmulatorsOptions {
   env?: NodeJS.ProcessEnv;
   /** Rules file loaded into the Firestore emulator. */
   rulesFile?: string;
+  /** Import the newest Firestore export found here at start (see {@link exportFirestore}). */
+  firestoreDataDir?: string;
+}
+
+function persistence(dir: string | undefined): string[] {
+  if (!dir || !existsSync(dir)) return [];
+  const exports = readdirSync(dir)
+    .filter((name) => name.startsWith('firestore_export_'))
+    .sort();
+  const newest = exports.at(-1);
+  return newest ? [`--import-data=${join(dir, newest, `${newest}.overall_export_metadata`)}`] : [];
+}
+
+/**
+ * Exports one project's Firestore emulator data into `dir` (a new `firestore_export_*` folder), so the next
+ * start with `firestoreDataDir: dir` resumes from it; older exports are removed once the new one exists.
+ */
+export async function exportFirestore(firestoreHost: string, projectId: string, dir: string): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const before = readdirSync(dir);
+  const response = await fetch(`http://${firestoreHost}/emulator/v1/projects/${projectId}:export`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ database: `projects/${projectId}/databases/(default)`, export_directory: dir }),
+  });
+  if (!response.ok) throw new Error(`Firestore export failed: ${response.status} ${await response.text()}`);
+  for (const old of before)
+    if (old.startsWith('firestore_export_')) rmSync(join(dir, old), { recursive: true, force: true });
 }
 
 /**
@@ -49,6 +78,7 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
         '--host=127.0.0.1',
         `--port=${firestorePort}`,
         `--rules=${rulesFile}`,
+        ...persistence(options.firestoreDataDir),
       ],
       childEnv,
     );

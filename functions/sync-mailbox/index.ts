@@ -1,4 +1,50 @@
-import { healthOnly } from '../health.js';
+import type { HttpFunction } from '@google-cloud/functions-framework';
+import * as v from 'valibot';
+import type { Runtime } from '../../shared/runtime/composition-root.js';
+import { mapErrorToDeliveryAck } from '../../shared/runtime/error-mapping.js';
+import { describeError } from '../../shared/runtime/logger.js';
+import { runtime } from '../../shared/runtime/process-runtime.js';
+import { decodePush } from '../../shared/runtime/pubsub-push.js';
+import { syncMailbox as runSync } from '../../shared/sync/sync-mailbox.js';
+import { privateFunction } from '../guard.js';
+
+/** A sync dispatch, as published by `PubSubDispatcher`. */
+export const SyncRequest = v.object({
+  mailboxId: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/)),
+  reason: v.optional(v.string(), 'unspecified'),
+  hintHistoryId: v.optional(v.string()),
+});
+
+/**
+ * Builds `syncMailbox`: one fenced, checkpointed sync per dispatch. Acknowledges finished, busy and
+ * skipped runs and errors retrying cannot fix; asks Pub/Sub to redeliver (503 + Retry-After) when Gmail
+ * throttled longer than the run may wait — the next delivery resumes from the checkpoint.
+ */
+export function createSyncMailboxFunction(rt: () => Promise<Runtime>): HttpFunction {
+  return privateFunction('syncMailbox', rt, async (req, res, r) => {
+    try {
+      const { data, deliveryAttempt } = decodePush(req.body, SyncRequest);
+      const outcome = await runSync(
+        { store: r.syncStore, gmailFor: (m) => r.gmailFor(m), clock: r.clock, ids: r.ids, sleep: r.sleep },
+        { mailboxId: data.mailboxId },
+      );
+      r.logger.info('sync finished', {
+        mailboxId: data.mailboxId,
+        reason: data.reason,
+        deliveryAttempt,
+        ...outcome,
+      });
+      res.status(204).send('');
+    } catch (error) {
+      const ack = mapErrorToDeliveryAck(error);
+      r.logger[ack.outcome === 'retry' ? 'warn' : 'error']('sync not completed', {
+        ...describeError(error),
+        ack: ack.outcome,
+      });
+      res.status(ack.status).set(ack.headers).send('');
+    }
+  });
+}
 
 /** The `syncMailbox` Cloud Function entry point. */
-export const syncMailbox = healthOnly('syncMailbox');
+export const syncMailbox = createSyncMailboxFunction(runtime);

@@ -25,6 +25,7 @@ const gcp = {
   MAILMON_KMS_KEY: 'projects/p/locations/l/keyRings/r/cryptoKeys/k',
   MAILMON_TASKS_QUEUE: 'projects/p/locations/l/queues/q',
   MAILMON_INVOKER_EMAILS: 'invoker@p.iam.gserviceaccount.com, scheduler@p.iam.gserviceaccount.com',
+  MAILMON_OIDC_AUDIENCES: 'https://fn.example/sync,https://fn.example/push',
 };
 
 function issuesOf(env: Record<string, string | undefined>) {

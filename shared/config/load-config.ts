@@ -74,6 +74,19 @@ const localSchema = v.object({
   FIRESTORE_EMULATOR_HOST: hostPort,
   PUBSUB_EMULATOR_HOST: hostPort,
   MAILMON_LOCAL_KEK: key32,
+  MAILMON_LOCAL_PREVIOUS_KEKS: v.optional(
+    v.pipe(
+      v.string(),
+      v.transform((s) =>
+        s
+          .split(',')
+          .map((k) => k.trim())
+          .filter(Boolean),
+      ),
+      v.array(key32),
+    ),
+    '',
+  ),
 });
 
 const gcpSchema = v.object({
@@ -89,6 +102,17 @@ const gcpSchema = v.object({
   MAILMON_TASKS_QUEUE: queue,
   MAILMON_INVOKER_EMAILS: emailList,
   MAILMON_OIDC_JWKS_URL: v.optional(httpUrl, 'https://www.googleapis.com/oauth2/v3/certs'),
+  MAILMON_OIDC_AUDIENCES: v.pipe(
+    v.string(),
+    v.transform((s) =>
+      s
+        .split(',')
+        .map((e) => e.trim())
+        .filter(Boolean),
+    ),
+    v.array(httpUrl),
+    v.minLength(1, 'must name at least one audience (the private functions’ URLs)'),
+  ),
 });
 
 const schema = v.variant('MAILMON_MODE', [localSchema, gcpSchema], 'must be "local" or "gcp"');
@@ -124,6 +148,8 @@ export type Config =
       pubsubEmulatorHost: string;
       /** Key-encryption key for refresh-token data keys in local mode. */
       localKek: string;
+      /** Earlier keys, still accepted for unwrapping until `rewrap` moved everything to `localKek`. */
+      localPreviousKeks: string[];
     })
   | (CommonConfig & {
       mode: 'gcp';
@@ -132,6 +158,8 @@ export type Config =
       /** Service accounts whose Google-signed OIDC tokens may call the private functions. */
       invokerEmails: string[];
       oidcJwksUrl: string;
+      /** Audiences accepted on OIDC tokens: the URLs of the private functions. */
+      oidcAudiences: string[];
     });
 
 /** One problem with one configuration key. */
@@ -159,10 +187,12 @@ export const CONFIG_KEYS = [
   'FIRESTORE_EMULATOR_HOST',
   'PUBSUB_EMULATOR_HOST',
   'MAILMON_LOCAL_KEK',
+  'MAILMON_LOCAL_PREVIOUS_KEKS',
   'MAILMON_KMS_KEY',
   'MAILMON_TASKS_QUEUE',
   'MAILMON_INVOKER_EMAILS',
   'MAILMON_OIDC_JWKS_URL',
+  'MAILMON_OIDC_AUDIENCES',
 ] as const;
 
 function pick(env: Record<string, string | undefined>): Record<string, string | undefined> {
@@ -222,6 +252,7 @@ function toConfig(raw: RawConfig): Config {
       firestoreEmulatorHost: raw.FIRESTORE_EMULATOR_HOST,
       pubsubEmulatorHost: raw.PUBSUB_EMULATOR_HOST,
       localKek: raw.MAILMON_LOCAL_KEK,
+      localPreviousKeks: raw.MAILMON_LOCAL_PREVIOUS_KEKS as string[],
     };
   }
   return {
@@ -231,5 +262,6 @@ function toConfig(raw: RawConfig): Config {
     tasksQueue: raw.MAILMON_TASKS_QUEUE,
     invokerEmails: raw.MAILMON_INVOKER_EMAILS,
     oidcJwksUrl: raw.MAILMON_OIDC_JWKS_URL,
+    oidcAudiences: raw.MAILMON_OIDC_AUDIENCES,
   };
 }

@@ -69,6 +69,7 @@ export async function completeConnect(
       tenantExternalId: claimed.tenantExternalId,
       mailboxExternalId: claimed.mailboxExternalId,
       emailAddress: grant.emailAddress,
+      credentialKey: key,
       sealedRefreshToken,
     });
   } catch (error) {

@@ -76,6 +76,8 @@ export interface MailboxRegistry {
     tenantExternalId: string;
     mailboxExternalId: string;
     emailAddress: string;
+    /** The context the refresh token was sealed for; needed to open it again. */
+    credentialKey: string;
     sealedRefreshToken: unknown;
   }): Promise<ConnectedMailbox>;
   /** Records the Gmail watch registration on the mailbox. */
@@ -87,7 +89,4 @@ export interface GmailWatcher {
   watch(refreshToken: string): Promise<{ historyId: string; expiresAt: number }>;
 }
 
-/** Asks for a sync of one mailbox (the Pub/Sub sync topic in production). */
-export interface SyncDispatcher {
-  dispatchSync(request: { mailboxId: string; reason: string; hintHistoryId?: string }): Promise<void>;
-}
+export type { SyncDispatcher } from '../sync/request-sync.js';

@@ -1,24 +1,48 @@
+import { createHash } from 'node:crypto';
 import { Firestore } from '@google-cloud/firestore';
+import { KeyManagementServiceClient } from '@google-cloud/kms';
+import { PubSub } from '@google-cloud/pubsub';
 import { FirestoreConnectSessionStore } from '../adapters/firestore/firestore-connect-session-store.js';
+import { FirestoreCredentialStore } from '../adapters/firestore/firestore-credential-store.js';
 import { FirestoreMailboxRegistry } from '../adapters/firestore/firestore-mailbox-registry.js';
+import { FirestoreMailboxDirectory, FirestoreSyncStore } from '../adapters/firestore/firestore-sync-store.js';
 import { FirestoreWorkspaceStore } from '../adapters/firestore/firestore-workspace-store.js';
+import { GmailApiClient, type GmailApiConfig } from '../adapters/gmail-api/gmail-api-client.js';
+import { GmailApiWatcher } from '../adapters/gmail-api/gmail-api-watcher.js';
 import { GoogleOAuthProvider } from '../adapters/google-oauth/google-oauth-provider.js';
+import { KmsKeyWrapper } from '../adapters/kms/kms-key-wrapper.js';
+import { LocalKeyWrapper } from '../adapters/local-key-wrapper/local-key-wrapper.js';
+import { PubSubDispatcher } from '../adapters/pubsub/pubsub-dispatcher.js';
 import type { Config } from '../config/load-config.js';
 import { type Clock, systemClock } from '../core/clock.js';
+import { ReconnectRequiredError } from '../core/errors.js';
 import { type Ids, randomIds } from '../core/ids.js';
+import { CredentialBox } from '../secrets/credentials.js';
+import type { KeyWrapper } from '../secrets/ports.js';
+import type { MailboxSyncState } from '../sync/model.js';
+import type { GmailClient, Sleep } from '../sync/ports.js';
 import { jsonLogger, type Logger } from './logger.js';
 
 /** The adapters every function is built from; one instance per process. */
 export interface Runtime {
   config: Config;
   db: Firestore;
+  pubsub: PubSub;
   clock: Clock;
   ids: Ids;
+  sleep: Sleep;
   logger: Logger;
   workspaces: FirestoreWorkspaceStore;
   sessions: FirestoreConnectSessionStore;
   mailboxRegistry: FirestoreMailboxRegistry;
   oauth: GoogleOAuthProvider;
+  syncStore: FirestoreSyncStore;
+  directory: FirestoreMailboxDirectory;
+  dispatcher: PubSubDispatcher;
+  credentials: FirestoreCredentialStore;
+  box: CredentialBox;
+  watcher: GmailApiWatcher;
+  gmailFor(mailbox: MailboxSyncState): Promise<GmailClient>;
 }
 
 /** A Firestore client for the configured mode: the emulator (with service-account rights) locally. */
@@ -37,27 +61,70 @@ export function firestoreFor(config: Config): Firestore {
   return new Firestore({ projectId: config.projectId, ignoreUndefinedProperties: true });
 }
 
+/** A Pub/Sub client for the configured mode. */
+export function pubsubFor(config: Config): PubSub {
+  return config.mode === 'local'
+    ? new PubSub({ projectId: config.projectId, apiEndpoint: config.pubsubEmulatorHost, emulatorMode: true })
+    : new PubSub({ projectId: config.projectId });
+}
+
+/** Local key ids are derived from the key, so rotating the key changes the id recorded on new secrets. */
+export function localKeyId(key: string): string {
+  return `local:${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
+}
+
+function keyWrapperFor(config: Config): KeyWrapper {
+  if (config.mode === 'gcp') return new KmsKeyWrapper(new KeyManagementServiceClient(), config.kmsKey);
+  const keys: Record<string, string> = {};
+  for (const key of [...config.localPreviousKeks, config.localKek]) keys[localKeyId(key)] = key;
+  return new LocalKeyWrapper(keys, localKeyId(config.localKek));
+}
+
 /**
  * The composition root: builds every adapter from one validated configuration. Domain code receives
  * these through ports and never constructs a cloud client itself.
  */
 export function buildRuntime(
   config: Config,
-  overrides: Partial<Pick<Runtime, 'clock' | 'ids' | 'logger' | 'db'>> = {},
+  overrides: Partial<Pick<Runtime, 'clock' | 'ids' | 'logger' | 'db' | 'sleep'>> & {
+    keyWrapper?: KeyWrapper;
+  } = {},
 ): Runtime {
   const clock = overrides.clock ?? systemClock;
   const ids = overrides.ids ?? randomIds;
   const logger = overrides.logger ?? jsonLogger(config.logLevel);
   const db = overrides.db ?? firestoreFor(config);
+  const pubsub = pubsubFor(config);
+  const gmailConfig: GmailApiConfig = {
+    rootUrl: config.gmailApiUrl,
+    tokenUrl: config.oauth.tokenUrl,
+    clientId: config.oauth.clientId,
+    clientSecret: config.oauth.clientSecret,
+  };
+  const credentials = new FirestoreCredentialStore(db);
+  const box = new CredentialBox(overrides.keyWrapper ?? keyWrapperFor(config));
   return {
     config,
     db,
+    pubsub,
     clock,
     ids,
+    sleep: overrides.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     logger,
     workspaces: new FirestoreWorkspaceStore(db),
     sessions: new FirestoreConnectSessionStore(db),
     mailboxRegistry: new FirestoreMailboxRegistry(db, clock, ids),
     oauth: new GoogleOAuthProvider({ ...config.oauth, gmailApiUrl: config.gmailApiUrl }),
+    syncStore: new FirestoreSyncStore(db),
+    directory: new FirestoreMailboxDirectory(db),
+    dispatcher: new PubSubDispatcher(pubsub, config.syncTopic),
+    credentials,
+    box,
+    watcher: new GmailApiWatcher(gmailConfig, config.gmailTopic),
+    async gmailFor(mailbox) {
+      const stored = await credentials.get(mailbox.id);
+      if (!stored) throw new ReconnectRequiredError('The mailbox has no stored credential');
+      return new GmailApiClient(gmailConfig, await box.openRefreshToken(stored.credentialKey, stored.sealed));
+    },
   };
 }

@@ -44,3 +44,27 @@ export function mapErrorToHttp(error: unknown): HttpErrorMapping {
     headers: {},
   };
 }
+
+/** How an error settles a Pub/Sub push or Cloud Tasks delivery: ack (2xx) or ask for redelivery. */
+export interface DeliveryAck {
+  status: number;
+  headers: Record<string, string>;
+  /** `acked_final` errors are logged: the message is dropped on purpose. */
+  outcome: 'retry' | 'acked_final';
+}
+
+/**
+ * The same typed errors, seen by a push endpoint. Pub/Sub redelivers on any non-2xx, so errors that
+ * retrying cannot fix are acknowledged (and logged by the caller) instead of looping until dead-lettered.
+ */
+export function mapErrorToDeliveryAck(error: unknown): DeliveryAck {
+  if (
+    error instanceof NonRetryableError ||
+    error instanceof ReconnectRequiredError ||
+    error instanceof HistoryExpiredError
+  ) {
+    return { status: 204, headers: {}, outcome: 'acked_final' };
+  }
+  const { problem: p, headers } = mapErrorToHttp(error);
+  return { status: p.status >= 500 ? p.status : 503, headers, outcome: 'retry' };
+}

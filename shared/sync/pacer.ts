@@ -3,29 +3,32 @@ import type { Sleep } from './ports.js';
 
 /**
  * A token bucket over Gmail quota units: `take(cost)` waits until the per-user budget allows the call.
- * The bucket starts full, as Gmail's per-minute window does, then refills continuously.
+ * A bucket of capacity C refilled at r units/ms admits C + 60 000·r units in any minute, so a burst of 10%
+ * and a refill of 90% of the quota keep every rolling minute within Gmail's per-user limit.
  */
 export class QuotaPacer {
   private available: number;
   private last: number;
   private readonly perMs: number;
+  private readonly capacity: number;
   /** Units taken so far, for reporting. */
   used = 0;
 
   constructor(
-    private readonly unitsPerMinute: number,
+    unitsPerMinute: number,
     private readonly clock: Clock,
     private readonly sleep: Sleep,
   ) {
-    this.available = unitsPerMinute;
+    this.capacity = unitsPerMinute * 0.1;
+    this.available = this.capacity;
     this.last = clock.now();
-    this.perMs = unitsPerMinute / 60_000;
+    this.perMs = (unitsPerMinute * 0.9) / 60_000;
   }
 
   async take(cost: number): Promise<void> {
     for (;;) {
       const now = this.clock.now();
-      this.available = Math.min(this.unitsPerMinute, this.available + (now - this.last) * this.perMs);
+      this.available = Math.min(this.capacity, this.available + (now - this.last) * this.perMs);
       this.last = now;
       if (this.available >= cost) {
         this.available -= cost;

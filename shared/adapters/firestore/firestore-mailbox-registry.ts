@@ -38,6 +38,7 @@ export class FirestoreMailboxRegistry implements MailboxRegistry {
         tx.update(found.ref, { status: 'active', lastError: null, reconnectedAt: now, updatedAt: now });
         tx.set(this.db.collection('credentials').doc(found.id), {
           sealedRefreshToken: input.sealedRefreshToken,
+          credentialKey: input.credentialKey,
           updatedAt: now,
         });
         return { mailboxId: found.id, reconnected: true };
@@ -60,6 +61,7 @@ export class FirestoreMailboxRegistry implements MailboxRegistry {
       });
       tx.create(this.db.collection('credentials').doc(mailboxId), {
         sealedRefreshToken: input.sealedRefreshToken,
+        credentialKey: input.credentialKey,
         updatedAt: now,
       });
       return { mailboxId, reconnected: false };

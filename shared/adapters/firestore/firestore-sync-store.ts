@@ -11,6 +11,7 @@ import {
   type SyncRunRecord,
   type SyncStore,
 } from '../../sync/ports.js';
+import type { MailboxDirectory } from '../../sync/request-sync.js';
 
 // sync runs are observability data: Firestore TTL removes them after 30 days
 const RUN_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
@@ -269,4 +270,22 @@ export class FirestoreSyncStore implements SyncStore {
 
 async function getAll(tx: Transaction, refs: DocumentReference[]): Promise<DocumentSnapshot[]> {
   return refs.length === 0 ? [] : tx.getAll(...refs);
+}
+
+/** {@link MailboxDirectory} on Firestore: mailboxes by address, and dispatch failures on the mailbox. */
+export class FirestoreMailboxDirectory implements MailboxDirectory {
+  constructor(private readonly db: Firestore) {}
+
+  async findActiveByEmail(emailAddress: string): Promise<MailboxSyncState[]> {
+    const snap = await this.db
+      .collection('mailboxes')
+      .where('emailAddress', '==', emailAddress)
+      .where('status', '==', 'active')
+      .get();
+    return snap.docs.map(toMailboxState);
+  }
+
+  async recordDispatchFailure(mailboxId: string, at: number, message: string): Promise<void> {
+    await this.db.collection('mailboxes').doc(mailboxId).update({ lastDispatchError: { at, message } });
+  }
 }

@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueApiKey } from '../shared/workspaces/api-keys.js';
+import { type LocalStack, startLocalStack } from './stack.js';
+import { approveConsent, eventually } from './testing/consent.js';
+import { emulatorHosts, newProjectId } from './testing/index.js';
+
+let stack: LocalStack;
+let apiKey: string;
+const logs: string[] = [];
+const pages: string[] = [];
+const email = 'ada@example.com';
+
+beforeAll(async () => {
+  stack = await startLocalStack({
+    ...emulatorHosts(),
+    projectId: newProjectId('e2e'),
+    logWrite: (line) => logs.push(line),
+  });
+  await stack.runtime.workspaces.createWorkspace({ id: 'ws_e2e', name: 'E2E', createdAt: Date.now() });
+  apiKey = (
+    await issueApiKey({ workspaces: stack.runtime.workspaces, clock: stack.runtime.clock }, 'ws_e2e', 'e2e')
+  ).apiKey;
+  await stack.gmail.admin.createUser(email);
+  for (let i = 0; i < 3; i += 1) {
+    await stack.gmail.admin.addMessage(email, {
+      from: 'friend@example.com',
+      to: email,
+      subject: `Before connect ${i}`,
+      text: 'hi',
+    });
+  }
+});
+afterAll(() => stack?.stop());
+
+async function connect(mailboxExternalId: string): Promise<{ mailboxId: string; page: string }> {
+  const created = await fetch(`${stack.apiUrl}/v1/mailboxes/connect-sessions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ tenantExternalId: 'tenant-1', mailboxExternalId }),
+  });
+  expect(created.status).toBe(201);
+  const { connectUrl } = (await created.json()) as { connectUrl: string };
+  const toConsent = await fetch(connectUrl, { redirect: 'manual' });
+  expect(toConsent.status).toBe(302);
+  const callback = await approveConsent(toConsent.headers.get('location')!, email);
+  expect(callback.startsWith(`${stack.functionsUrl}/oauthCallback`)).toBe(true);
+  const done = await fetch(callback, { redirect: 'manual' });
+  const page = await done.text();
+  pages.push(page);
+  expect(done.status, page).toBe(200);
+  const snap = await stack.runtime.db
+    .collection('mailboxes')
+    .where('mailboxExternalId', '==', mailboxExternalId)
+    .get();
+  return { mailboxId: snap.docs[0]!.id, page };
+}
+
+describe('the local stack, end to end', () => {
+  it('connects a mailbox through consent, syncs it, and mirrors a new message via watch → Pub/Sub → gmailPush → syncMailbox', async () => {
+    const { mailboxId, page } = await connect('inbox-1');
+    expect(page).toContain('Mailbox connected');
+    const mailbox = stack.runtime.db.collection('mailboxes').doc(mailboxId);
+    const synced = await eventually(
+      async () => {
+        const d = (await mailbox.get()).data();
+        return d?.syncState === 'healthy' && d.cursor ? d : undefined;
+      },
+      30_000,
+      'the initial sync',
+    );
+    expect(synced).toMatchObject({ status: 'active', watchState: 'active', emailAddress: email });
+    expect((await mailbox.collection('messages').get()).size).toBe(3);
+
+    const sent = await stack.gmail.admin.addMessage(email, {
+      from: 'friend@example.com',
+      to: email,
+      subject: 'After connect',
+      text: 'new',
+    });
+    await stack.gmail.flushNotifications();
+    const mirrored = await eventually(
+      async () => {
+        const snap = await mailbox.collection('messages').doc(sent.id).get();
+        return snap.exists ? snap.data() : undefined;
+      },
+      30_000,
+      'the pushed message',
+    );
+    expect(mirrored).toMatchObject({ subject: 'After connect', threadId: sent.threadId });
+    const events = await mailbox.collection('events').where('type', '==', 'message.created').get();
+    expect(events.docs.map((d) => (d.get('data') as { messageId: string }).messageId)).toContain(sent.id);
+  }, 90_000);
+
+  it('refuses a replayed callback with a clear page and without a second exchange', async () => {
+    const created = await fetch(`${stack.apiUrl}/v1/mailboxes/connect-sessions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ tenantExternalId: 'tenant-1', mailboxExternalId: 'inbox-replay' }),
+    });
+    const { connectUrl } = (await created.json()) as { connectUrl: string };
+    const consent = (await fetch(connectUrl, { redirect: 'manual' })).headers.get('location')!;
+    const callback = await approveConsent(consent, email);
+    expect((await fetch(callback)).status).toBe(200);
+    const replay = await fetch(callback);
+    expect(replay.status).toBe(409);
+    const replayPage = await replay.text();
+    pages.push(replayPage);
+    expect(replayPage).toContain('Link already used');
+    const forged = await fetch(callback.replace(/state=[^&]+/, 'state=cs_x.forged'));
+    expect(forged.status).toBe(404);
+  });
+
+  it('keeps refresh tokens out of Firestore, logs and pages in plain text', async () => {
+    const dump: string[] = [];
+    for (const collection of await stack.runtime.db.listCollections()) {
+      for (const doc of (await collection.get()).docs) dump.push(JSON.stringify(doc.data()));
+    }
+    const credentials = await stack.runtime.db.collection('credentials').get();
+    expect(credentials.size).toBeGreaterThan(0);
+    for (const c of credentials.docs) {
+      const sealed = c.get('sealedRefreshToken') as { ciphertext: string; keyId: string };
+      const token = await stack.runtime.box.openRefreshToken(
+        c.get('credentialKey'),
+        c.get('sealedRefreshToken'),
+      );
+      expect(token.length).toBeGreaterThan(8);
+      expect(dump.join('\n')).not.toContain(token);
+      expect(logs.join('\n')).not.toContain(token);
+      expect(pages.join('\n')).not.toContain(token);
+      expect(sealed.keyId).toMatch(/^local:/);
+    }
+    expect(logs.length).toBeGreaterThan(0);
+  });
+});
