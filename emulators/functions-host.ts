@@ -19,7 +19,14 @@ export async function startFunctionsHost(
     http(`${name}_${suffix}`, handler);
     targets.set(name, getTestServer(`${name}_${suffix}`));
   }
+  let active = 0;
+  let drained: (() => void) | undefined;
   const server = createServer((req, res) => {
+    active += 1;
+    res.once('close', () => {
+      active -= 1;
+      if (active === 0) drained?.();
+    });
     const url = new URL(req.url ?? '/', 'http://local');
     const [, name, ...rest] = url.pathname.split('/');
     const target = name ? targets.get(name) : undefined;
@@ -48,10 +55,20 @@ export async function startFunctionsHost(
   return {
     url: `http://${host}:${actual}`,
     server,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    // stops accepting, lets requests in flight finish (at most 10 s), then drops idle connections
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (active > 0) {
+        await Promise.race([
+          new Promise<void>((resolve) => {
+            drained = resolve;
+          }),
+          new Promise((resolve) => setTimeout(resolve, 10_000).unref()),
+        ]);
+      }
+      server.closeAllConnections();
+      await closed;
+    },
   };
 }

@@ -6,6 +6,7 @@ import { emulatorHosts, newProjectId } from './testing/index.js';
 
 let stack: LocalStack;
 let apiKey: string;
+let connectedMailboxId = '';
 const logs: string[] = [];
 const pages: string[] = [];
 const email = 'ada@example.com';
@@ -89,6 +90,51 @@ describe('the local stack, end to end', () => {
     expect(mirrored).toMatchObject({ subject: 'After connect', threadId: sent.threadId });
     const events = await mailbox.collection('events').where('type', '==', 'message.created').get();
     expect(events.docs.map((d) => (d.get('data') as { messageId: string }).messageId)).toContain(sent.id);
+    const all = (await mailbox.collection('events').orderBy('seq').get()).docs.map((d) => d.data());
+    expect(all[0]).toMatchObject({ type: 'mailbox.connected', seq: 1 });
+    expect(all.map((e) => e.seq)).toEqual(all.map((_, i) => i + 1));
+    expect(all.map((e) => e.type)).toContain('mailbox.synced');
+    connectedMailboxId = mailboxId;
+  }, 90_000);
+
+  it('runs control jobs over HTTP: renews expiring watches, polls quiet mailboxes, recovers stuck ones', async () => {
+    const mailbox = stack.runtime.db.collection('mailboxes').doc(connectedMailboxId);
+    const job = async (name: string) => {
+      const response = await fetch(`${stack.functionsUrl}/control/jobs/${name}`, { method: 'POST' });
+      expect(response.status).toBe(200);
+      return (await response.json()) as { acted: number; failed: number };
+    };
+    await mailbox.update({ watchExpiresAt: Date.now() + 60_000 });
+    expect(await job('renew_watches')).toMatchObject({ acted: 1, failed: 0 });
+    expect((await mailbox.get()).get('watchExpiresAt')).toBeGreaterThan(Date.now() + 6 * 86_400_000);
+    expect(await job('renew_watches')).toMatchObject({ acted: 0 });
+
+    // a dropped notification: Gmail changed, nobody was told, the mailbox went quiet
+    const missed = await stack.gmail.admin.addMessage(email, {
+      from: 'x@example.com',
+      to: email,
+      subject: 'Missed push',
+      text: '.',
+    });
+    await mailbox.update({ lastSuccessfulSyncAt: Date.now() - 3_600_000 });
+    expect((await job('poll_mailboxes')).acted).toBeGreaterThanOrEqual(1);
+    await eventually(
+      async () => ((await mailbox.collection('messages').doc(missed.id).get()).exists ? true : undefined),
+      30_000,
+      'the polled message',
+    );
+
+    await mailbox.update({ dirty: true });
+    expect((await job('recover_stuck_syncs')).acted).toBeGreaterThanOrEqual(1);
+    await eventually(
+      async () => ((await mailbox.get()).get('dirty') === false ? true : undefined),
+      30_000,
+      'the recovered sync',
+    );
+
+    const unknown = await fetch(`${stack.functionsUrl}/control/jobs/nope`, { method: 'POST' });
+    expect(unknown.status).toBe(404);
+    expect((await job('prune')).failed).toBe(0);
   }, 90_000);
 
   it('refuses a replayed callback with a clear page and without a second exchange', async () => {

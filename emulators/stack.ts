@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { PubSub } from '@google-cloud/pubsub';
 import { createApiFunction } from '../functions/api/app.js';
+import { createControlFunction } from '../functions/control/index.js';
 import { createGmailPushFunction } from '../functions/gmail-push/index.js';
 import { healthOnly } from '../functions/health.js';
 import { createOAuthCallbackFunction } from '../functions/oauth-callback/index.js';
@@ -124,7 +125,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       gmailPush: createGmailPushFunction(rt),
       syncMailbox: createSyncMailboxFunction(rt),
       deliverWebhook: healthOnly('deliverWebhook'),
-      control: healthOnly('control'),
+      control: createControlFunction(rt),
     },
     port,
   );
@@ -135,8 +136,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     runtime,
     env,
     async stop() {
-      await host.close();
       await gmail.stop();
+      await host.close();
       await runtime.pubsub.close();
       await runtime.db.terminate();
     },

@@ -3,6 +3,7 @@ import { Firestore } from '@google-cloud/firestore';
 import { KeyManagementServiceClient } from '@google-cloud/kms';
 import { PubSub } from '@google-cloud/pubsub';
 import { FirestoreConnectSessionStore } from '../adapters/firestore/firestore-connect-session-store.js';
+import { FirestoreControlQueries } from '../adapters/firestore/firestore-control-queries.js';
 import { FirestoreCredentialStore } from '../adapters/firestore/firestore-credential-store.js';
 import { FirestoreMailboxRegistry } from '../adapters/firestore/firestore-mailbox-registry.js';
 import { FirestoreMailboxDirectory, FirestoreSyncStore } from '../adapters/firestore/firestore-sync-store.js';
@@ -14,6 +15,7 @@ import { KmsKeyWrapper } from '../adapters/kms/kms-key-wrapper.js';
 import { LocalKeyWrapper } from '../adapters/local-key-wrapper/local-key-wrapper.js';
 import { PubSubDispatcher } from '../adapters/pubsub/pubsub-dispatcher.js';
 import type { Config } from '../config/load-config.js';
+import type { WatchRenewer } from '../control/ports.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import { ReconnectRequiredError } from '../core/errors.js';
 import { type Ids, randomIds } from '../core/ids.js';
@@ -42,6 +44,8 @@ export interface Runtime {
   credentials: FirestoreCredentialStore;
   box: CredentialBox;
   watcher: GmailApiWatcher;
+  controlQueries: FirestoreControlQueries;
+  renewer: WatchRenewer;
   gmailFor(mailbox: MailboxSyncState): Promise<GmailClient>;
 }
 
@@ -103,6 +107,12 @@ export function buildRuntime(
   };
   const credentials = new FirestoreCredentialStore(db);
   const box = new CredentialBox(overrides.keyWrapper ?? keyWrapperFor(config));
+  const refreshTokenOf = async (mailboxId: string) => {
+    const stored = await credentials.get(mailboxId);
+    if (!stored) throw new ReconnectRequiredError('The mailbox has no stored credential');
+    return box.openRefreshToken(stored.credentialKey, stored.sealed);
+  };
+  const watcher = new GmailApiWatcher(gmailConfig, config.gmailTopic);
   return {
     config,
     db,
@@ -120,11 +130,11 @@ export function buildRuntime(
     dispatcher: new PubSubDispatcher(pubsub, config.syncTopic),
     credentials,
     box,
-    watcher: new GmailApiWatcher(gmailConfig, config.gmailTopic),
+    watcher,
+    controlQueries: new FirestoreControlQueries(db),
+    renewer: { renew: async (mailboxId) => watcher.watch(await refreshTokenOf(mailboxId)) },
     async gmailFor(mailbox) {
-      const stored = await credentials.get(mailbox.id);
-      if (!stored) throw new ReconnectRequiredError('The mailbox has no stored credential');
-      return new GmailApiClient(gmailConfig, await box.openRefreshToken(stored.credentialKey, stored.sealed));
+      return new GmailApiClient(gmailConfig, await refreshTokenOf(mailbox.id));
     },
   };
 }

@@ -2,7 +2,7 @@ import type { Firestore } from '@google-cloud/firestore';
 import type { ConnectedMailbox, MailboxRegistry } from '../../connect/ports.js';
 import type { Clock } from '../../core/clock.js';
 import { NonRetryableError } from '../../core/errors.js';
-import type { Ids } from '../../core/ids.js';
+import { deterministicId, type Ids } from '../../core/ids.js';
 
 /**
  * {@link MailboxRegistry} on Firestore. The mailbox (`mailboxes/{id}`) and its sealed credential
@@ -35,7 +35,15 @@ export class FirestoreMailboxRegistry implements MailboxRegistry {
           );
         }
         // the cursor is kept: sync resumes from where it stopped
-        tx.update(found.ref, { status: 'active', lastError: null, reconnectedAt: now, updatedAt: now });
+        const seq = (found.get('nextSeq') as number | undefined) ?? 1;
+        this.connectedEvent(tx, found.id, input, seq, now, true);
+        tx.update(found.ref, {
+          status: 'active',
+          lastError: null,
+          reconnectedAt: now,
+          updatedAt: now,
+          nextSeq: seq + 1,
+        });
         tx.set(this.db.collection('credentials').doc(found.id), {
           sealedRefreshToken: input.sealedRefreshToken,
           credentialKey: input.credentialKey,
@@ -56,15 +64,45 @@ export class FirestoreMailboxRegistry implements MailboxRegistry {
         cursor: null,
         lastSuccessfulSyncAt: null,
         lastError: null,
+        nextSeq: 2,
         createdAt: now,
         updatedAt: now,
       });
+      this.connectedEvent(tx, mailboxId, input, 1, now, false);
       tx.create(this.db.collection('credentials').doc(mailboxId), {
         sealedRefreshToken: input.sealedRefreshToken,
         credentialKey: input.credentialKey,
         updatedAt: now,
       });
       return { mailboxId, reconnected: false };
+    });
+  }
+
+  private connectedEvent(
+    tx: FirebaseFirestore.Transaction,
+    mailboxId: string,
+    input: Parameters<MailboxRegistry['connect']>[0],
+    seq: number,
+    now: number,
+    reconnected: boolean,
+  ): void {
+    const id = deterministicId('evt', mailboxId, 'mailbox.connected', String(seq));
+    tx.set(this.db.collection('mailboxes').doc(mailboxId).collection('events').doc(id), {
+      id,
+      type: 'mailbox.connected',
+      schemaVersion: 1,
+      occurredAt: new Date(now).toISOString(),
+      workspaceId: input.workspaceId,
+      tenantExternalId: input.tenantExternalId,
+      mailboxId,
+      seq,
+      data: {
+        mailboxId,
+        emailAddress: input.emailAddress,
+        mailboxExternalId: input.mailboxExternalId,
+        reconnected,
+      },
+      fanout: 'pending',
     });
   }
 

@@ -1,0 +1,106 @@
+import type { MailboxRegistry } from '../connect/ports.js';
+import type { Clock } from '../core/clock.js';
+import { NonRetryableError, ReconnectRequiredError } from '../core/errors.js';
+import type { MailboxDirectory, SyncDispatcher } from '../sync/request-sync.js';
+import { dispatch } from '../sync/request-sync.js';
+import type { ControlQueries, WatchRenewer } from './ports.js';
+
+/** The jobs Cloud Scheduler calls. */
+export const CONTROL_JOBS = [
+  'renew_watches',
+  'recover_stuck_syncs',
+  'poll_mailboxes',
+  'recover_webhook_deliveries',
+  'dispatch_replays',
+  'prune',
+] as const;
+export type ControlJob = (typeof CONTROL_JOBS)[number];
+
+/** What a job did; jobs are idempotent, so running one twice only repeats harmless work. */
+export interface JobReport {
+  job: ControlJob;
+  examined: number;
+  acted: number;
+  failed: number;
+  details?: Record<string, unknown>;
+}
+
+const DAY = 24 * 60 * 60 * 1000;
+
+export interface ControlDeps {
+  queries: ControlQueries;
+  renewer: WatchRenewer;
+  registry: Pick<MailboxRegistry, 'recordWatch'>;
+  dispatcher: SyncDispatcher;
+  directory: MailboxDirectory;
+  clock: Clock;
+  /** Rows per run; a backlog is worked off over several runs. */
+  batch?: number;
+  /** How long a mailbox may go without a successful sync before it is polled (Gmail drops pushes). */
+  pollAfterMs?: number;
+}
+
+/**
+ * Runs one control job. `renew_watches` renews watches expiring within a day (Google recommends daily
+ * renewal); `recover_stuck_syncs` re-dispatches mailboxes with an unserved wakeup or an interrupted full
+ * sync; `poll_mailboxes` dispatches mailboxes not synced for `pollAfterMs`, catching dropped pushes;
+ * `prune` deletes expired documents. Webhook jobs belong to the delivery subsystem and refuse to run
+ * until it is deployed.
+ */
+export async function runControlJob(deps: ControlDeps, job: ControlJob): Promise<JobReport> {
+  const now = deps.clock.now();
+  const batch = deps.batch ?? 500;
+  const report: JobReport = { job, examined: 0, acted: 0, failed: 0 };
+  const each = async <T>(rows: T[], act: (row: T) => Promise<boolean>) => {
+    report.examined = rows.length;
+    for (const row of rows) {
+      try {
+        if (await act(row)) report.acted += 1;
+      } catch {
+        report.failed += 1;
+      }
+    }
+  };
+  switch (job) {
+    case 'renew_watches':
+      await each(await deps.queries.watchesExpiringBefore(now + DAY, batch), async (m) => {
+        try {
+          await deps.registry.recordWatch(m.id, await deps.renewer.renew(m.id));
+          return true;
+        } catch (error) {
+          // a revoked grant is the sync's to report; the watch simply lapses
+          if (error instanceof ReconnectRequiredError) return false;
+          throw error;
+        }
+      });
+      return report;
+    case 'recover_stuck_syncs':
+      await each(await deps.queries.stuckMailboxes(now, batch), async (m) => {
+        await dispatch(deps, { mailboxId: m.id, reason: 'recover_stuck_sync' });
+        return true;
+      });
+      return report;
+    case 'poll_mailboxes':
+      await each(
+        await deps.queries.staleMailboxes(now - (deps.pollAfterMs ?? 10 * 60 * 1000), batch),
+        async (m) => {
+          await dispatch(deps, { mailboxId: m.id, reason: 'poll' });
+          return true;
+        },
+      );
+      return report;
+    case 'prune': {
+      const pruned = await deps.queries.pruneExpired(now, batch);
+      report.acted = Object.values(pruned).reduce((a, b) => a + b, 0);
+      report.examined = report.acted;
+      report.details = pruned;
+      return report;
+    }
+    case 'recover_webhook_deliveries':
+    case 'dispatch_replays':
+      throw new NonRetryableError(
+        `${job} needs webhook delivery, which is not deployed yet`,
+        'not_implemented',
+      );
+  }
+}
