@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto';
 import type { PubSub } from '@google-cloud/pubsub';
 import { createApiFunction } from '../functions/api/app.js';
 import { createControlFunction } from '../functions/control/index.js';
+import { createDeliverWebhookFunction } from '../functions/deliver-webhook/index.js';
 import { createGmailPushFunction } from '../functions/gmail-push/index.js';
-import { healthOnly } from '../functions/health.js';
 import { createOAuthCallbackFunction } from '../functions/oauth-callback/index.js';
 import { createSyncMailboxFunction } from '../functions/sync-mailbox/index.js';
+import { LocalTaskRunner } from '../shared/adapters/local-tasks/firestore-local-task-queue.js';
 import { loadConfig } from '../shared/config/load-config.js';
 import { buildRuntime, type Runtime } from '../shared/runtime/composition-root.js';
 import { jsonLogger } from '../shared/runtime/logger.js';
@@ -124,11 +125,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       oauthCallback: createOAuthCallbackFunction(rt),
       gmailPush: createGmailPushFunction(rt),
       syncMailbox: createSyncMailboxFunction(rt),
-      deliverWebhook: healthOnly('deliverWebhook'),
+      deliverWebhook: createDeliverWebhookFunction(rt),
       control: createControlFunction(rt),
     },
     port,
   );
+  // stands in for Cloud Tasks: pending tasks live in Firestore, so they survive a restart
+  const runner = new LocalTaskRunner(runtime.db, runtime.clock);
+  runner.start();
   return {
     functionsUrl,
     apiUrl: env.MAILMON_API_URL!,
@@ -136,6 +140,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     runtime,
     env,
     async stop() {
+      await runner.stop();
       await gmail.stop();
       await host.close();
       await runtime.pubsub.close();

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FUNCTION_NAMES } from './health.js';
+import { FUNCTION_NAMES } from './function-names.js';
 import './index.js';
 
 async function listen(server: Server): Promise<string> {

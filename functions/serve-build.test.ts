@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../emulators/harness/free-port.js';
-import { FUNCTION_NAMES } from './health.js';
+import { FUNCTION_NAMES } from './function-names.js';
 
 const entry = join(process.cwd(), 'dist', 'functions', 'index.js');
 const binary = join(process.cwd(), 'node_modules', '.bin', 'functions-framework');

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { Firestore } from '@google-cloud/firestore';
 import { KeyManagementServiceClient } from '@google-cloud/kms';
 import { PubSub } from '@google-cloud/pubsub';
+import { CloudTasksClient } from '@google-cloud/tasks';
+import { CloudTasksQueue } from '../adapters/cloud-tasks/cloud-tasks-queue.js';
 import { FirestoreConnectSessionStore } from '../adapters/firestore/firestore-connect-session-store.js';
 import { FirestoreControlQueries } from '../adapters/firestore/firestore-control-queries.js';
 import { FirestoreCredentialStore } from '../adapters/firestore/firestore-credential-store.js';
@@ -13,6 +15,7 @@ import { GmailApiWatcher } from '../adapters/gmail-api/gmail-api-watcher.js';
 import { GoogleOAuthProvider } from '../adapters/google-oauth/google-oauth-provider.js';
 import { KmsKeyWrapper } from '../adapters/kms/kms-key-wrapper.js';
 import { LocalKeyWrapper } from '../adapters/local-key-wrapper/local-key-wrapper.js';
+import { FirestoreLocalTaskQueue } from '../adapters/local-tasks/firestore-local-task-queue.js';
 import { PubSubDispatcher } from '../adapters/pubsub/pubsub-dispatcher.js';
 import type { Config } from '../config/load-config.js';
 import type { WatchRenewer } from '../control/ports.js';
@@ -23,6 +26,7 @@ import { CredentialBox } from '../secrets/credentials.js';
 import type { KeyWrapper } from '../secrets/ports.js';
 import type { MailboxSyncState } from '../sync/model.js';
 import type { GmailClient, Sleep } from '../sync/ports.js';
+import type { TaskQueue } from '../tasks/task-queue.js';
 import { jsonLogger, type Logger } from './logger.js';
 
 /** The adapters every function is built from; one instance per process. */
@@ -45,6 +49,7 @@ export interface Runtime {
   box: CredentialBox;
   watcher: GmailApiWatcher;
   controlQueries: FirestoreControlQueries;
+  tasks: TaskQueue;
   renewer: WatchRenewer;
   gmailFor(mailbox: MailboxSyncState): Promise<GmailClient>;
 }
@@ -132,6 +137,12 @@ export function buildRuntime(
     box,
     watcher,
     controlQueries: new FirestoreControlQueries(db),
+    tasks:
+      config.mode === 'gcp'
+        ? new CloudTasksQueue(new CloudTasksClient(), config.tasksQueue, {
+            serviceAccountEmail: config.invokerEmails[0]!,
+          })
+        : new FirestoreLocalTaskQueue(db, clock),
     renewer: { renew: async (mailboxId) => watcher.watch(await refreshTokenOf(mailboxId)) },
     async gmailFor(mailbox) {
       return new GmailApiClient(gmailConfig, await refreshTokenOf(mailbox.id));
