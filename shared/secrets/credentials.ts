@@ -18,6 +18,15 @@ export class CredentialBox {
   rewrap(credentialKey: string, sealed: SealedSecret): Promise<SealedSecret> {
     return rewrap(this.wrapper, sealed, context(credentialKey));
   }
+
+  /** Seals any other secret (e.g. a webhook signing secret) for an explicit context. */
+  sealSecret(secretContext: string, plaintext: string): Promise<SealedSecret> {
+    return seal(this.wrapper, plaintext, `mailmon:${secretContext}`);
+  }
+
+  openSecret(secretContext: string, sealed: SealedSecret): Promise<string> {
+    return open(this.wrapper, sealed, `mailmon:${secretContext}`);
+  }
 }
 
 /** A stored credential as the audit and rewrap use cases see it. */

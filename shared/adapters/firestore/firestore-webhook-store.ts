@@ -1,0 +1,162 @@
+import type { Firestore } from '@google-cloud/firestore';
+import type { MailmonEvent } from '../../events/event.js';
+import type { Delivery, DeliveryAttempt, WebhookEndpoint } from '../../webhooks/model.js';
+import type { WebhookStore } from '../../webhooks/ports.js';
+
+// delivery records are kept 30 days (Firestore TTL on expireAt)
+const DELIVERY_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+
+function stripEvent(data: FirebaseFirestore.DocumentData): MailmonEvent {
+  const { fanout: _fanout, ...event } = data;
+  return event as MailmonEvent;
+}
+
+/** {@link WebhookStore} on Firestore: `webhookEndpoints/{id}`, `deliveries/{id}` with `attempts/{n}`. */
+export class FirestoreWebhookStore implements WebhookStore {
+  constructor(private readonly db: Firestore) {}
+
+  private endpoints() {
+    return this.db.collection('webhookEndpoints');
+  }
+  private deliveries() {
+    return this.db.collection('deliveries');
+  }
+
+  async createEndpoint(endpoint: WebhookEndpoint): Promise<void> {
+    await this.endpoints().doc(endpoint.id).create(endpoint);
+  }
+
+  async getEndpoint(workspaceId: string, id: string): Promise<WebhookEndpoint | undefined> {
+    const snap = await this.endpoints().doc(id).get();
+    return snap.exists && snap.get('workspaceId') === workspaceId
+      ? (snap.data() as WebhookEndpoint)
+      : undefined;
+  }
+
+  async listEndpoints(workspaceId: string): Promise<WebhookEndpoint[]> {
+    const snap = await this.endpoints()
+      .where('workspaceId', '==', workspaceId)
+      .orderBy('createdAt', 'desc')
+      .get();
+    return snap.docs.map((d) => d.data() as WebhookEndpoint);
+  }
+
+  async updateEndpoint(workspaceId: string, id: string, fields: Partial<WebhookEndpoint>): Promise<boolean> {
+    const ref = this.endpoints().doc(id);
+    return this.db.runTransaction(async (tx) => {
+      const snap = await tx.get(ref);
+      if (!snap.exists || snap.get('workspaceId') !== workspaceId) return false;
+      tx.update(ref, fields);
+      return true;
+    });
+  }
+
+  async deleteEndpoint(workspaceId: string, id: string): Promise<boolean> {
+    const ref = this.endpoints().doc(id);
+    return this.db.runTransaction(async (tx) => {
+      const snap = await tx.get(ref);
+      if (!snap.exists || snap.get('workspaceId') !== workspaceId) return false;
+      tx.delete(ref);
+      return true;
+    });
+  }
+
+  async pendingEvents(limit: number, mailboxId?: string): Promise<MailmonEvent[]> {
+    const query = mailboxId
+      ? this.db
+          .collection('mailboxes')
+          .doc(mailboxId)
+          .collection('events')
+          .where('fanout', '==', 'pending')
+          .orderBy('seq')
+      : this.db.collectionGroup('events').where('fanout', '==', 'pending');
+    const snap = await query.limit(limit).get();
+    return snap.docs
+      .map((d) => stripEvent(d.data()))
+      .sort((a, b) => a.mailboxId.localeCompare(b.mailboxId) || a.seq - b.seq);
+  }
+
+  async commitFanOut(event: MailmonEvent, deliveries: Delivery[]): Promise<boolean> {
+    const ref = this.db.collection('mailboxes').doc(event.mailboxId).collection('events').doc(event.id);
+    return this.db.runTransaction(async (tx) => {
+      const snap = await tx.get(ref);
+      if (!snap.exists || snap.get('fanout') !== 'pending') return false;
+      for (const d of deliveries)
+        tx.set(this.deliveries().doc(d.id), {
+          ...d,
+          expireAt: new Date(d.createdAt + DELIVERY_RETENTION_MS),
+        });
+      tx.update(ref, { fanout: 'done', deliveries: deliveries.length });
+      return true;
+    });
+  }
+
+  async getDelivery(id: string) {
+    const snap = await this.deliveries().doc(id).get();
+    if (!snap.exists) return undefined;
+    const { expireAt: _ttl, ...delivery } = snap.data() as Delivery & { expireAt: unknown };
+    const [eventSnap, endpointSnap] = await Promise.all([
+      this.db
+        .collection('mailboxes')
+        .doc(delivery.mailboxId)
+        .collection('events')
+        .doc(delivery.eventId)
+        .get(),
+      this.endpoints().doc(delivery.endpointId).get(),
+    ]);
+    if (!eventSnap.exists) return undefined;
+    return {
+      delivery,
+      event: stripEvent(eventSnap.data()!),
+      endpoint: endpointSnap.exists ? (endpointSnap.data() as WebhookEndpoint) : undefined,
+    };
+  }
+
+  async recordAttempt(
+    deliveryId: string,
+    expectedAttempts: number,
+    attempt: DeliveryAttempt,
+    delivery: Partial<Delivery>,
+    endpoint?: Partial<WebhookEndpoint>,
+  ): Promise<boolean> {
+    const ref = this.deliveries().doc(deliveryId);
+    return this.db.runTransaction(async (tx) => {
+      const snap = await tx.get(ref);
+      if (!snap.exists || snap.get('attempts') !== expectedAttempts || snap.get('state') !== 'pending')
+        return false;
+      const endpointRef = this.endpoints().doc(snap.get('endpointId'));
+      const endpointSnap = endpoint ? await tx.get(endpointRef) : undefined;
+      tx.set(ref.collection('attempts').doc(String(attempt.attempt)), attempt);
+      tx.update(ref, delivery);
+      if (endpoint && endpointSnap?.exists) tx.update(endpointRef, endpoint);
+      return true;
+    });
+  }
+
+  async overdueDeliveries(before: number, limit: number): Promise<Delivery[]> {
+    const snap = await this.deliveries()
+      .where('state', '==', 'pending')
+      .where('nextAttemptAt', '<', before)
+      .orderBy('nextAttemptAt')
+      .limit(limit)
+      .get();
+    return snap.docs.map((d) => d.data() as Delivery);
+  }
+
+  async listDeliveries(
+    workspaceId: string,
+    filter: { endpointId?: string; eventId?: string },
+    limit: number,
+  ): Promise<Delivery[]> {
+    let query = this.deliveries().where('workspaceId', '==', workspaceId);
+    if (filter.endpointId) query = query.where('endpointId', '==', filter.endpointId);
+    if (filter.eventId) query = query.where('eventId', '==', filter.eventId);
+    const snap = await query.limit(limit).get();
+    return snap.docs.map((d) => d.data() as Delivery);
+  }
+
+  async listAttempts(deliveryId: string): Promise<DeliveryAttempt[]> {
+    const snap = await this.deliveries().doc(deliveryId).collection('attempts').get();
+    return snap.docs.map((d) => d.data() as DeliveryAttempt).sort((a, b) => a.attempt - b.attempt);
+  }
+}

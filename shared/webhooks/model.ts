@@ -1,0 +1,57 @@
+import type { SealedSecret } from '../secrets/ports.js';
+
+/** A customer's webhook endpoint. Secrets are stored sealed; the newest signs first during rotation. */
+export interface WebhookEndpoint {
+  id: string;
+  workspaceId: string;
+  url: string;
+  description: string;
+  /** Event types delivered; empty means all. */
+  eventTypes: string[];
+  /** Mailboxes whose events are delivered; empty means all of the workspace. */
+  mailboxIds: string[];
+  status: 'enabled' | 'disabled';
+  disabledReason: string | null;
+  secrets: { sealed: SealedSecret; createdAt: number; expiresAt: number | null }[];
+  /** Start of the current run of consecutive failures; an endpoint failing for 5 days is disabled. */
+  failingSince: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** One event on its way to one endpoint. */
+export interface Delivery {
+  id: string;
+  workspaceId: string;
+  endpointId: string;
+  mailboxId: string;
+  eventId: string;
+  eventType: string;
+  state: 'pending' | 'delivered' | 'failed';
+  /** Attempts made so far. */
+  attempts: number;
+  nextAttemptAt: number | null;
+  lastStatus: number | string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** One recorded attempt of a delivery. */
+export interface DeliveryAttempt {
+  attempt: number;
+  at: number;
+  durationMs: number;
+  status: number | 'timeout' | 'network_error' | 'refused';
+  outcome: 'delivered' | 'retry' | 'failed' | 'endpoint_gone';
+  responseSnippet: string;
+  nextAttemptAt: number | null;
+}
+
+/** Whether `endpoint` wants `event`. */
+export function subscribes(endpoint: WebhookEndpoint, event: { type: string; mailboxId: string }): boolean {
+  return (
+    endpoint.status === 'enabled' &&
+    (endpoint.eventTypes.length === 0 || endpoint.eventTypes.includes(event.type)) &&
+    (endpoint.mailboxIds.length === 0 || endpoint.mailboxIds.includes(event.mailboxId))
+  );
+}
