@@ -1,3 +1,7 @@
+import { createHmac } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueApiKey } from '../shared/workspaces/api-keys.js';
 import { type LocalStack, startLocalStack } from './stack.js';
@@ -97,6 +101,68 @@ describe('the local stack, end to end', () => {
     connectedMailboxId = mailboxId;
   }, 90_000);
 
+  it('delivers the mailbox events to a webhook endpoint, signed in both schemes', async () => {
+    const received: { headers: Record<string, string>; body: string }[] = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => {
+        body += c;
+      });
+      req.on('end', () => {
+        received.push({ headers: req.headers as Record<string, string>, body });
+        res.writeHead(204).end();
+      });
+    }).listen(0, '127.0.0.1');
+    await once(receiver, 'listening');
+    try {
+      const created = await fetch(`${stack.apiUrl}/v1/webhook-endpoints`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          url: `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hooks`,
+          eventTypes: ['message.created'],
+        }),
+      });
+      expect(created.status).toBe(201);
+      const { secret } = (await created.json()) as { secret: string };
+      const sent = await stack.gmail.admin.addMessage(email, {
+        from: 'friend@example.com',
+        to: email,
+        subject: 'Hooked',
+        text: 'hi',
+      });
+      await stack.gmail.flushNotifications();
+      const delivery = await eventually(
+        async () =>
+          received.find(
+            (r) => (JSON.parse(r.body) as { data: { messageId: string } }).data.messageId === sent.id,
+          ),
+        30_000,
+        'the webhook delivery',
+      );
+      const event = new Webhook(secret).verify(delivery.body, delivery.headers) as {
+        id: string;
+        type: string;
+        mailboxId: string;
+      };
+      expect(event).toMatchObject({ type: 'message.created', mailboxId: connectedMailboxId });
+      expect(delivery.headers['webhook-id']).toBe(event.id);
+      expect(delivery.headers['x-mailmon-event-id']).toBe(event.id);
+      expect(delivery.headers['x-mailmon-attempt']).toBe('1');
+      const [t, v1] = delivery.headers['x-mailmon-signature']!.split(',');
+      const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
+      expect(v1).toBe(
+        `v1=${createHmac('sha256', key)
+          .update(`${t!.slice(2)}.${delivery.body}`)
+          .digest('hex')}`,
+      );
+      const stored = await stack.runtime.db.collection('webhookEndpoints').get();
+      expect(JSON.stringify(stored.docs.map((d) => d.data()))).not.toContain(secret.slice('whsec_'.length));
+    } finally {
+      await new Promise<void>((resolve) => receiver.close(() => resolve()));
+    }
+  }, 60_000);
+
   it('runs control jobs over HTTP: renews expiring watches, polls quiet mailboxes, recovers stuck ones', async () => {
     const mailbox = stack.runtime.db.collection('mailboxes').doc(connectedMailboxId);
     const job = async (name: string) => {
@@ -104,6 +170,21 @@ describe('the local stack, end to end', () => {
       expect(response.status).toBe(200);
       return (await response.json()) as { acted: number; failed: number };
     };
+    // let syncs triggered by earlier pushes finish, so each job sees the state this test sets up
+    const quiet = async () => {
+      await stack.gmail.flushNotifications();
+      await eventually(
+        async () => {
+          const lease = await mailbox.collection('lease').doc('current').get();
+          return lease.get('released') === true && (await mailbox.get()).get('dirty') === false
+            ? true
+            : undefined;
+        },
+        30_000,
+        'a quiet mailbox',
+      );
+    };
+    await quiet();
     await mailbox.update({ watchExpiresAt: Date.now() + 60_000 });
     expect(await job('renew_watches')).toMatchObject({ acted: 1, failed: 0 });
     expect((await mailbox.get()).get('watchExpiresAt')).toBeGreaterThan(Date.now() + 6 * 86_400_000);
@@ -124,6 +205,7 @@ describe('the local stack, end to end', () => {
       'the polled message',
     );
 
+    await quiet();
     await mailbox.update({ dirty: true });
     expect((await job('recover_stuck_syncs')).acted).toBeGreaterThanOrEqual(1);
     await eventually(

@@ -6,9 +6,10 @@ import type { Route } from './http/route.js';
 import { createRouter } from './http/router.js';
 import { beginConsentRoute, type ConnectRouteDeps, createConnectSessionRoute } from './routes/connect.js';
 import { healthRoute, openApiRoute } from './routes/meta.js';
+import { type WebhookRouteDeps, webhookRoutes } from './routes/webhooks.js';
 
 /** Everything the `api` function's routes need; built by the composition root. */
-export interface ApiDeps extends ConnectRouteDeps {
+export interface ApiDeps extends ConnectRouteDeps, WebhookRouteDeps {
   workspaces: WorkspaceStore;
 }
 
@@ -18,6 +19,7 @@ export function apiRoutes(apiBaseUrl: () => string | undefined): Route<ApiDeps>[
     healthRoute<ApiDeps>('api'),
     createConnectSessionRoute,
     beginConsentRoute,
+    ...(webhookRoutes as Route<ApiDeps>[]),
   ];
   routes.push(openApiRoute(() => routes, apiBaseUrl));
   return routes;

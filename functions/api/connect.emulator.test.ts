@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { http } from '@google-cloud/functions-framework';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
@@ -5,11 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CLIENT, type GmailEmulator, startGmailEmulator } from '../../emulators/gmail/index.js';
 import { newProjectId, testFirestore } from '../../emulators/testing/index.js';
 import { FirestoreConnectSessionStore } from '../../shared/adapters/firestore/firestore-connect-session-store.js';
+import { FirestoreWebhookStore } from '../../shared/adapters/firestore/firestore-webhook-store.js';
 import { FirestoreWorkspaceStore } from '../../shared/adapters/firestore/firestore-workspace-store.js';
 import { GoogleOAuthProvider } from '../../shared/adapters/google-oauth/google-oauth-provider.js';
+import { LocalKeyWrapper } from '../../shared/adapters/local-key-wrapper/local-key-wrapper.js';
 import { ManualClock } from '../../shared/core/clock.js';
 import { randomIds } from '../../shared/core/ids.js';
 import { jsonLogger } from '../../shared/runtime/logger.js';
+import { CredentialBox } from '../../shared/secrets/credentials.js';
 import { issueApiKey } from '../../shared/workspaces/api-keys.js';
 import { createApiFunction } from './app.js';
 
@@ -39,6 +43,8 @@ beforeAll(async () => {
     clock,
     ids: randomIds,
     apiBaseUrl: 'http://api.test',
+    webhooks: new FirestoreWebhookStore(db),
+    box: new CredentialBox(new LocalKeyWrapper({ k: randomBytes(32).toString('base64') }, 'k')),
   };
   apiKey = (await issueApiKey({ workspaces, clock }, 'ws_a', 'test')).apiKey;
   otherKey = (await issueApiKey({ workspaces, clock }, 'ws_b', 'test')).apiKey;

@@ -5,6 +5,7 @@ import { mapErrorToHttp } from '../../shared/runtime/error-mapping.js';
 import { describeError } from '../../shared/runtime/logger.js';
 import { problem, sendProblem } from '../../shared/runtime/problem.js';
 import { runtime } from '../../shared/runtime/process-runtime.js';
+import { fanOutEvents, recoverDeliveries } from '../../shared/webhooks/fan-out-events.js';
 import { privateFunction } from '../guard.js';
 
 /** Builds `control`: `POST /jobs/<job>` runs one idempotent control job and answers its report. */
@@ -38,6 +39,16 @@ export function createControlFunction(rt: () => Promise<Runtime>): HttpFunction 
           dispatcher: r.dispatcher,
           directory: r.directory,
           clock: r.clock,
+          recoverWebhooks: async () => {
+            const deps = {
+              webhooks: r.webhooks,
+              tasks: r.tasks,
+              clock: r.clock,
+              deliverUrl: r.config.deliverWebhookUrl,
+            };
+            const fanned = await fanOutEvents(deps, { limit: 500 });
+            return { ...fanned, overdue: await recoverDeliveries(deps) };
+          },
         },
         job as ControlJob,
       );

@@ -1,8 +1,11 @@
 import type { HttpFunction } from '@google-cloud/functions-framework';
 import * as v from 'valibot';
 import type { Runtime } from '../../shared/runtime/composition-root.js';
-import { problem, sendProblem } from '../../shared/runtime/problem.js';
+import { mapErrorToHttp } from '../../shared/runtime/error-mapping.js';
+import { describeError } from '../../shared/runtime/logger.js';
+import { sendProblem } from '../../shared/runtime/problem.js';
 import { runtime } from '../../shared/runtime/process-runtime.js';
+import { attemptDelivery } from '../../shared/webhooks/attempt-delivery.js';
 import { privateFunction } from '../guard.js';
 
 /** The body of a delivery task. */
@@ -12,9 +15,9 @@ export const DeliveryTask = v.strictObject({
 });
 
 /**
- * Builds `deliverWebhook`, the Cloud Tasks target: authenticates the caller (OIDC in gcp mode) and
- * validates the task. Delivery attempts themselves are not deployed yet, so a valid task is answered
- * `501 not_implemented` and stays queued for retry rather than being dropped.
+ * Builds `deliverWebhook`, the Cloud Tasks target: authenticates the caller (OIDC in gcp mode), validates
+ * the task and makes one signed delivery attempt, which records itself and schedules its successor.
+ * Infrastructure failures answer 5xx so the queue retries the same task.
  */
 export function createDeliverWebhookFunction(rt: () => Promise<Runtime>): HttpFunction {
   return privateFunction('deliverWebhook', rt, async (req, res, r) => {
@@ -25,15 +28,33 @@ export function createDeliverWebhookFunction(rt: () => Promise<Runtime>): HttpFu
       res.status(204).send('');
       return;
     }
-    sendProblem(
-      res,
-      problem(
-        501,
-        'not_implemented',
-        'Not implemented',
-        'Webhook delivery is not deployed yet; the task will be retried.',
-      ),
-    );
+    try {
+      const result = await attemptDelivery(
+        {
+          webhooks: r.webhooks,
+          sender: r.sender,
+          tasks: r.tasks,
+          box: r.box,
+          clock: r.clock,
+          random: r.random,
+          deliverUrl: r.config.deliverWebhookUrl,
+          guard: r.guard,
+        },
+        parsed.output,
+      );
+      r.logger.info('delivery attempt', {
+        deliveryId: parsed.output.deliveryId,
+        ...('attempt' in result
+          ? { outcome: result.attempt.outcome, status: result.attempt.status }
+          : result),
+      });
+      // the attempt is recorded and its successor scheduled by name: the task itself is done either way
+      res.status(204).send('');
+    } catch (error) {
+      const mapped = mapErrorToHttp(error);
+      r.logger.error('delivery attempt failed', describeError(error));
+      sendProblem(res, mapped.problem, mapped.headers);
+    }
   });
 }
 

@@ -6,6 +6,7 @@ import { describeError } from '../../shared/runtime/logger.js';
 import { runtime } from '../../shared/runtime/process-runtime.js';
 import { decodePush } from '../../shared/runtime/pubsub-push.js';
 import { syncMailbox as runSync } from '../../shared/sync/sync-mailbox.js';
+import { fanOutEvents } from '../../shared/webhooks/fan-out-events.js';
 import { privateFunction } from '../guard.js';
 
 /** A sync dispatch, as published by `PubSubDispatcher`. */
@@ -34,6 +35,15 @@ export function createSyncMailboxFunction(rt: () => Promise<Runtime>): HttpFunct
         deliveryAttempt,
         ...outcome,
       });
+      // events are an outbox: fan them out now; anything missed here is found by recover_webhook_deliveries
+      const fanned = await fanOutEvents(
+        { webhooks: r.webhooks, tasks: r.tasks, clock: r.clock, deliverUrl: r.config.deliverWebhookUrl },
+        { mailboxId: data.mailboxId, limit: 1000 },
+      ).catch((error: unknown) => {
+        r.logger.warn('fan-out deferred to recovery', describeError(error));
+        return undefined;
+      });
+      if (fanned) r.logger.info('fan-out', { mailboxId: data.mailboxId, ...fanned });
       res.status(204).send('');
     } catch (error) {
       const ack = mapErrorToDeliveryAck(error);

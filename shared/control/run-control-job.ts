@@ -38,6 +38,8 @@ export interface ControlDeps {
   batch?: number;
   /** How long a mailbox may go without a successful sync before it is polled (Gmail drops pushes). */
   pollAfterMs?: number;
+  /** Fans out events the syncs left pending and re-enqueues overdue delivery attempts. */
+  recoverWebhooks(): Promise<{ events: number; deliveries: number; overdue: number }>;
 }
 
 /**
@@ -96,11 +98,14 @@ export async function runControlJob(deps: ControlDeps, job: ControlJob): Promise
       report.details = pruned;
       return report;
     }
-    case 'recover_webhook_deliveries':
+    case 'recover_webhook_deliveries': {
+      const fanned = await deps.recoverWebhooks();
+      report.examined = fanned.events + fanned.overdue;
+      report.acted = fanned.deliveries + fanned.overdue;
+      report.details = fanned;
+      return report;
+    }
     case 'dispatch_replays':
-      throw new NonRetryableError(
-        `${job} needs webhook delivery, which is not deployed yet`,
-        'not_implemented',
-      );
+      throw new NonRetryableError('replays are not available yet', 'not_implemented');
   }
 }

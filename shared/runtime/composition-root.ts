@@ -9,10 +9,12 @@ import { FirestoreControlQueries } from '../adapters/firestore/firestore-control
 import { FirestoreCredentialStore } from '../adapters/firestore/firestore-credential-store.js';
 import { FirestoreMailboxRegistry } from '../adapters/firestore/firestore-mailbox-registry.js';
 import { FirestoreMailboxDirectory, FirestoreSyncStore } from '../adapters/firestore/firestore-sync-store.js';
+import { FirestoreWebhookStore } from '../adapters/firestore/firestore-webhook-store.js';
 import { FirestoreWorkspaceStore } from '../adapters/firestore/firestore-workspace-store.js';
 import { GmailApiClient, type GmailApiConfig } from '../adapters/gmail-api/gmail-api-client.js';
 import { GmailApiWatcher } from '../adapters/gmail-api/gmail-api-watcher.js';
 import { GoogleOAuthProvider } from '../adapters/google-oauth/google-oauth-provider.js';
+import { FetchHttpSender } from '../adapters/http-sender/fetch-http-sender.js';
 import { KmsKeyWrapper } from '../adapters/kms/kms-key-wrapper.js';
 import { LocalKeyWrapper } from '../adapters/local-key-wrapper/local-key-wrapper.js';
 import { FirestoreLocalTaskQueue } from '../adapters/local-tasks/firestore-local-task-queue.js';
@@ -27,6 +29,9 @@ import type { KeyWrapper } from '../secrets/ports.js';
 import type { MailboxSyncState } from '../sync/model.js';
 import type { GmailClient, Sleep } from '../sync/ports.js';
 import type { TaskQueue } from '../tasks/task-queue.js';
+import type { TargetGuard } from '../webhooks/attempt-delivery.js';
+import type { Random } from '../webhooks/retry-schedule.js';
+import { allowAll, publicTargetsOnly } from '../webhooks/ssrf-guard.js';
 import { jsonLogger, type Logger } from './logger.js';
 
 /** The adapters every function is built from; one instance per process. */
@@ -50,6 +55,10 @@ export interface Runtime {
   watcher: GmailApiWatcher;
   controlQueries: FirestoreControlQueries;
   tasks: TaskQueue;
+  webhooks: FirestoreWebhookStore;
+  sender: FetchHttpSender;
+  guard: TargetGuard;
+  random: Random;
   renewer: WatchRenewer;
   gmailFor(mailbox: MailboxSyncState): Promise<GmailClient>;
 }
@@ -137,6 +146,11 @@ export function buildRuntime(
     box,
     watcher,
     controlQueries: new FirestoreControlQueries(db),
+    webhooks: new FirestoreWebhookStore(db),
+    sender: new FetchHttpSender(),
+    // receivers run on loopback locally; in gcp mode private and metadata targets are refused
+    guard: config.mode === 'gcp' ? publicTargetsOnly() : allowAll,
+    random: Math.random,
     tasks:
       config.mode === 'gcp'
         ? new CloudTasksQueue(new CloudTasksClient(), config.tasksQueue, {

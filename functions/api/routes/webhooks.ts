@@ -1,0 +1,140 @@
+import * as v from 'valibot';
+import type { Clock } from '../../../shared/core/clock.js';
+import type { Ids } from '../../../shared/core/ids.js';
+import { problem } from '../../../shared/runtime/problem.js';
+import type { CredentialBox } from '../../../shared/secrets/credentials.js';
+import {
+  CreateEndpointInput,
+  createEndpoint,
+  publicEndpoint,
+  rotateEndpointSecret,
+  UpdateEndpointInput,
+} from '../../../shared/webhooks/manage-endpoints.js';
+import type { WebhookStore } from '../../../shared/webhooks/ports.js';
+import { defineRoute } from '../http/route.js';
+
+/** What the webhook routes need. */
+export interface WebhookRouteDeps {
+  webhooks: WebhookStore;
+  box: Pick<CredentialBox, 'sealSecret'>;
+  clock: Clock;
+  ids: Ids;
+}
+
+const IdParams = v.object({ id: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/)) });
+const Endpoint = v.object({
+  id: v.string(),
+  workspaceId: v.string(),
+  url: v.string(),
+  description: v.string(),
+  eventTypes: v.array(v.string()),
+  mailboxIds: v.array(v.string()),
+  status: v.picklist(['enabled', 'disabled']),
+  disabledReason: v.nullable(v.string()),
+  secretCount: v.number(),
+  createdAt: v.number(),
+  updatedAt: v.number(),
+});
+const EndpointWithSecret = v.object({
+  ...Endpoint.entries,
+  secret: v.pipe(v.string(), v.startsWith('whsec_')),
+});
+const notFound = () => ({
+  status: 404,
+  body: problem(404, 'not_found', 'Not found', 'No such webhook endpoint in this workspace.'),
+});
+
+export const webhookRoutes = [
+  defineRoute<WebhookRouteDeps, undefined, undefined, typeof CreateEndpointInput>({
+    method: 'POST',
+    path: '/v1/webhook-endpoints',
+    operationId: 'createWebhookEndpoint',
+    summary: 'Create a webhook endpoint; its signing secret is returned only in this response',
+    tag: 'Webhooks',
+    auth: 'apiKey',
+    body: CreateEndpointInput,
+    responses: { 201: { description: 'Created', schema: EndpointWithSecret } },
+    async handle({ deps, workspaceId, body }) {
+      return { status: 201, body: await createEndpoint(deps, workspaceId, body) };
+    },
+  }),
+  defineRoute<WebhookRouteDeps>({
+    method: 'GET',
+    path: '/v1/webhook-endpoints',
+    operationId: 'listWebhookEndpoints',
+    summary: 'List the workspace’s webhook endpoints',
+    tag: 'Webhooks',
+    auth: 'apiKey',
+    responses: { 200: { description: 'Endpoints', schema: v.object({ data: v.array(Endpoint) }) } },
+    async handle({ deps, workspaceId }) {
+      return {
+        status: 200,
+        body: { data: (await deps.webhooks.listEndpoints(workspaceId)).map(publicEndpoint) },
+      };
+    },
+  }),
+  defineRoute<WebhookRouteDeps, typeof IdParams>({
+    method: 'GET',
+    path: '/v1/webhook-endpoints/:id',
+    operationId: 'getWebhookEndpoint',
+    summary: 'Get a webhook endpoint',
+    tag: 'Webhooks',
+    auth: 'apiKey',
+    params: IdParams,
+    responses: { 200: { description: 'Endpoint', schema: Endpoint } },
+    async handle({ deps, workspaceId, params }) {
+      const e = await deps.webhooks.getEndpoint(workspaceId, params.id);
+      return e ? { status: 200, body: publicEndpoint(e) } : notFound();
+    },
+  }),
+  defineRoute<WebhookRouteDeps, typeof IdParams, undefined, typeof UpdateEndpointInput>({
+    method: 'PATCH',
+    path: '/v1/webhook-endpoints/:id',
+    operationId: 'updateWebhookEndpoint',
+    summary: 'Update a webhook endpoint (re-enabling clears its failure streak)',
+    tag: 'Webhooks',
+    auth: 'apiKey',
+    params: IdParams,
+    body: UpdateEndpointInput,
+    responses: { 200: { description: 'Updated', schema: Endpoint } },
+    async handle({ deps, workspaceId, params, body }) {
+      const fields = {
+        ...body,
+        ...(body.status === 'enabled' ? { disabledReason: null, failingSince: null } : {}),
+        updatedAt: deps.clock.now(),
+      };
+      if (!(await deps.webhooks.updateEndpoint(workspaceId, params.id, fields))) return notFound();
+      return {
+        status: 200,
+        body: publicEndpoint((await deps.webhooks.getEndpoint(workspaceId, params.id))!),
+      };
+    },
+  }),
+  defineRoute<WebhookRouteDeps, typeof IdParams>({
+    method: 'DELETE',
+    path: '/v1/webhook-endpoints/:id',
+    operationId: 'deleteWebhookEndpoint',
+    summary: 'Delete a webhook endpoint; its pending deliveries fail',
+    tag: 'Webhooks',
+    auth: 'apiKey',
+    params: IdParams,
+    responses: { 204: { description: 'Deleted' } },
+    async handle({ deps, workspaceId, params }) {
+      return (await deps.webhooks.deleteEndpoint(workspaceId, params.id)) ? { status: 204 } : notFound();
+    },
+  }),
+  defineRoute<WebhookRouteDeps, typeof IdParams>({
+    method: 'POST',
+    path: '/v1/webhook-endpoints/:id/rotate-secret',
+    operationId: 'rotateWebhookSecret',
+    summary: 'Rotate the signing secret; the previous one keeps signing for 24 hours',
+    tag: 'Webhooks',
+    auth: 'apiKey',
+    params: IdParams,
+    responses: { 200: { description: 'Rotated', schema: EndpointWithSecret } },
+    async handle({ deps, workspaceId, params }) {
+      const rotated = await rotateEndpointSecret(deps, workspaceId, params.id);
+      return rotated ? { status: 200, body: rotated } : notFound();
+    },
+  }),
+];

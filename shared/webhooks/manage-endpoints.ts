@@ -1,0 +1,100 @@
+import * as v from 'valibot';
+import type { Clock } from '../core/clock.js';
+import type { Ids } from '../core/ids.js';
+import { EVENT_TYPES } from '../events/event.js';
+import type { CredentialBox } from '../secrets/credentials.js';
+import { endpointSecretContext } from './attempt-delivery.js';
+import type { WebhookEndpoint } from './model.js';
+import type { WebhookStore } from './ports.js';
+import { generateWebhookSecret } from './sign.js';
+
+const url = v.pipe(
+  v.string(),
+  v.url('must be an absolute URL'),
+  v.regex(/^https?:\/\//, 'must be http(s)'),
+  v.maxLength(2048),
+);
+
+/** Body of `POST /v1/webhook-endpoints`. */
+export const CreateEndpointInput = v.strictObject({
+  url,
+  description: v.optional(v.pipe(v.string(), v.maxLength(500)), ''),
+  eventTypes: v.optional(v.array(v.picklist(EVENT_TYPES)), []),
+  mailboxIds: v.optional(v.array(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/))), []),
+});
+
+/** Body of `PATCH /v1/webhook-endpoints/:id`. */
+export const UpdateEndpointInput = v.strictObject({
+  url: v.optional(url),
+  description: v.optional(v.pipe(v.string(), v.maxLength(500))),
+  eventTypes: v.optional(v.array(v.picklist(EVENT_TYPES))),
+  mailboxIds: v.optional(v.array(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/)))),
+  status: v.optional(v.picklist(['enabled', 'disabled'])),
+});
+
+/** An endpoint as the API shows it: never its secrets. */
+export function publicEndpoint(e: WebhookEndpoint) {
+  const { secrets, ...rest } = e;
+  return { ...rest, secretCount: secrets.length };
+}
+
+type Deps = { webhooks: WebhookStore; box: Pick<CredentialBox, 'sealSecret'>; clock: Clock; ids: Ids };
+
+/** Creates an endpoint with a fresh signing secret, stored sealed; the secret is returned only here. */
+export async function createEndpoint(
+  deps: Deps,
+  workspaceId: string,
+  input: v.InferOutput<typeof CreateEndpointInput>,
+) {
+  const id = deps.ids.random('we');
+  const secret = generateWebhookSecret();
+  const now = deps.clock.now();
+  const endpoint: WebhookEndpoint = {
+    id,
+    workspaceId,
+    url: input.url,
+    description: input.description,
+    eventTypes: input.eventTypes,
+    mailboxIds: input.mailboxIds,
+    status: 'enabled',
+    disabledReason: null,
+    secrets: [
+      {
+        sealed: await deps.box.sealSecret(endpointSecretContext(id), secret),
+        createdAt: now,
+        expiresAt: null,
+      },
+    ],
+    failingSince: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  await deps.webhooks.createEndpoint(endpoint);
+  return { ...publicEndpoint(endpoint), secret };
+}
+
+/**
+ * Rotates the signing secret: the new one signs from now on; the previous one keeps signing alongside
+ * for `overlapMs` (24 h by default) so receivers can switch without dropping deliveries.
+ */
+export async function rotateEndpointSecret(
+  deps: Deps,
+  workspaceId: string,
+  id: string,
+  overlapMs = 24 * 60 * 60 * 1000,
+) {
+  const endpoint = await deps.webhooks.getEndpoint(workspaceId, id);
+  if (!endpoint) return undefined;
+  const now = deps.clock.now();
+  const secret = generateWebhookSecret();
+  const kept = endpoint.secrets
+    .filter((s) => s.expiresAt === null || s.expiresAt > now)
+    .slice(0, 1)
+    .map((s) => ({ ...s, expiresAt: now + overlapMs }));
+  const secrets = [
+    { sealed: await deps.box.sealSecret(endpointSecretContext(id), secret), createdAt: now, expiresAt: null },
+    ...kept,
+  ];
+  await deps.webhooks.updateEndpoint(workspaceId, id, { secrets, updatedAt: now });
+  return { ...publicEndpoint({ ...endpoint, secrets }), secret };
+}
