@@ -1,0 +1,167 @@
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import { http } from '@google-cloud/functions-framework';
+import { getTestServer } from '@google-cloud/functions-framework/testing';
+import fc from 'fast-check';
+import * as v from 'valibot';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newProjectId, testFirestore } from '../../emulators/testing/index.js';
+import { FirestoreConnectSessionStore } from '../../shared/adapters/firestore/firestore-connect-session-store.js';
+import { FirestoreWebhookStore } from '../../shared/adapters/firestore/firestore-webhook-store.js';
+import { FirestoreWorkspaceStore } from '../../shared/adapters/firestore/firestore-workspace-store.js';
+import { LocalKeyWrapper } from '../../shared/adapters/local-key-wrapper/local-key-wrapper.js';
+import { CreateConnectSessionInput } from '../../shared/connect/create-connect-session.js';
+import { systemClock } from '../../shared/core/clock.js';
+import { randomIds } from '../../shared/core/ids.js';
+import { jsonLogger } from '../../shared/runtime/logger.js';
+import { CredentialBox } from '../../shared/secrets/credentials.js';
+import { CreateEndpointInput, UpdateEndpointInput } from '../../shared/webhooks/manage-endpoints.js';
+import { issueApiKey } from '../../shared/workspaces/api-keys.js';
+import { createApiFunction } from './app.js';
+
+const db = testFirestore(newProjectId('api-isolation'));
+let server: Server;
+let url: string;
+const keys: Record<'a' | 'b', string> = { a: '', b: '' };
+let endpointOfA = '';
+
+beforeAll(async () => {
+  const workspaces = new FirestoreWorkspaceStore(db);
+  const deps = {
+    workspaces,
+    sessions: new FirestoreConnectSessionStore(db),
+    oauth: {
+      authorizeUrl: () => 'http://consent.invalid',
+      exchangeCode: async () => Promise.reject(new Error('unused')),
+    },
+    clock: systemClock,
+    ids: randomIds,
+    apiBaseUrl: 'http://api.test',
+    webhooks: new FirestoreWebhookStore(db),
+    box: new CredentialBox(new LocalKeyWrapper({ k: randomBytes(32).toString('base64') }, 'k')),
+  };
+  keys.a = (await issueApiKey({ workspaces, clock: systemClock }, 'ws_a', 'a')).apiKey;
+  keys.b = (await issueApiKey({ workspaces, clock: systemClock }, 'ws_b', 'b')).apiKey;
+  http(
+    'apiIsolationTest',
+    createApiFunction(
+      async () => deps,
+      jsonLogger('error', () => {}),
+    ),
+  );
+  server = getTestServer('apiIsolationTest');
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const created = await call('a', 'POST', '/v1/webhook-endpoints', { url: 'https://hooks.example/a' });
+  endpointOfA = ((await created.json()) as { id: string }).id;
+});
+afterAll(async () => {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await db.terminate();
+});
+
+function call(who: 'a' | 'b', method: string, path: string, body?: unknown) {
+  return fetch(`${url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${keys[who]}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
+
+async function snapshot() {
+  const [endpoints, sessions] = await Promise.all([
+    db.collection('webhookEndpoints').get(),
+    db.collection('connectSessions').get(),
+  ]);
+  return JSON.stringify([endpoints.docs.map((d) => d.data()), sessions.size]);
+}
+
+describe('workspace isolation', () => {
+  it('GET /v1/webhook-endpoints/:id refuses another workspace’s key', async () => {
+    expect((await call('b', 'GET', `/v1/webhook-endpoints/${endpointOfA}`)).status).toBe(404);
+    expect((await call('a', 'GET', `/v1/webhook-endpoints/${endpointOfA}`)).status).toBe(200);
+  });
+
+  it('GET /v1/webhook-endpoints lists only the caller’s endpoints', async () => {
+    const list = (await (await call('b', 'GET', '/v1/webhook-endpoints')).json()) as { data: unknown[] };
+    expect(list.data).toEqual([]);
+  });
+
+  it('PATCH /v1/webhook-endpoints/:id refuses another workspace’s key and changes nothing', async () => {
+    const before = await snapshot();
+    expect(
+      (await call('b', 'PATCH', `/v1/webhook-endpoints/${endpointOfA}`, { status: 'disabled' })).status,
+    ).toBe(404);
+    expect(await snapshot()).toBe(before);
+  });
+
+  it('POST /v1/webhook-endpoints/:id/rotate-secret refuses another workspace’s key', async () => {
+    const before = await snapshot();
+    expect((await call('b', 'POST', `/v1/webhook-endpoints/${endpointOfA}/rotate-secret`)).status).toBe(404);
+    expect(await snapshot()).toBe(before);
+  });
+
+  it('DELETE /v1/webhook-endpoints/:id refuses another workspace’s key', async () => {
+    expect((await call('b', 'DELETE', `/v1/webhook-endpoints/${endpointOfA}`)).status).toBe(404);
+    expect((await db.collection('webhookEndpoints').doc(endpointOfA).get()).exists).toBe(true);
+  });
+
+  it('POST /v1/mailboxes/connect-sessions files the session under the caller’s own workspace', async () => {
+    const created = await call('b', 'POST', '/v1/mailboxes/connect-sessions', {
+      tenantExternalId: 't',
+      mailboxExternalId: 'm',
+    });
+    const { id } = (await created.json()) as { id: string };
+    expect((await db.collection('connectSessions').doc(id).get()).get('workspaceId')).toBe('ws_b');
+  });
+});
+
+describe('invalid and fuzzed bodies', () => {
+  const routes = [
+    {
+      method: 'POST',
+      label: '/v1/mailboxes/connect-sessions',
+      path: () => '/v1/mailboxes/connect-sessions',
+      schema: CreateConnectSessionInput,
+    },
+    {
+      method: 'POST',
+      label: '/v1/webhook-endpoints',
+      path: () => '/v1/webhook-endpoints',
+      schema: CreateEndpointInput,
+    },
+    {
+      method: 'PATCH',
+      label: '/v1/webhook-endpoints/:id',
+      path: () => `/v1/webhook-endpoints/${endpointOfA}`,
+      schema: UpdateEndpointInput,
+    },
+  ];
+  // top-level JSON primitives are refused by the Functions Framework's strict body parser before any handler
+  const bodies = fc.oneof(
+    fc.object(),
+    fc.array(fc.anything()),
+    fc.dictionary(
+      fc.constantFrom('url', 'tenantExternalId', 'mailboxExternalId', 'eventTypes', 'status', 'extra'),
+      fc.anything(),
+    ),
+  );
+  for (const route of routes) {
+    it(`${route.method} ${route.label} answers 400 problem JSON and writes nothing`, async () => {
+      const before = await snapshot();
+      await fc.assert(
+        fc.asyncProperty(
+          bodies.filter((x) => !v.is(route.schema, x)),
+          async (body) => {
+            const response = await call('a', route.method, route.path(), body);
+            expect(response.status).toBe(400);
+            expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+            expect((await response.json()) as { code: string }).toMatchObject({ code: 'invalid_request' });
+          },
+        ),
+        { numRuns: 40, seed: 7 },
+      );
+      expect(await snapshot()).toBe(before);
+    });
+  }
+});

@@ -1,0 +1,126 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { newProjectId, testFirestore } from '../../emulators/testing/index.js';
+import { FirestoreWebhookStore } from '../adapters/firestore/firestore-webhook-store.js';
+import { LocalKeyWrapper } from '../adapters/local-key-wrapper/local-key-wrapper.js';
+import { ManualClock } from '../core/clock.js';
+import { randomIds } from '../core/ids.js';
+import { CredentialBox } from '../secrets/credentials.js';
+import type { TaskQueue, TaskRequest } from '../tasks/task-queue.js';
+import { attemptDelivery } from './attempt-delivery.js';
+import { fanOutEvents } from './fan-out-events.js';
+import { createEndpoint } from './manage-endpoints.js';
+import type { HttpSender } from './ports.js';
+import { RETRY_DELAYS_MS } from './retry-schedule.js';
+import { verifyWebhook } from './sign.js';
+
+const db = testFirestore(newProjectId('deliveries'));
+afterAll(() => db.terminate());
+
+/** A task queue that only records; the test plays Cloud Tasks by running due tasks in time order. */
+class RecordingQueue implements TaskQueue {
+  readonly tasks: TaskRequest[] = [];
+  private readonly names = new Set<string>();
+  async enqueue(task: TaskRequest) {
+    if (this.names.has(task.name)) return { enqueued: false };
+    this.names.add(task.name);
+    this.tasks.push(task);
+    return { enqueued: true };
+  }
+}
+
+describe('delivery through an outage', () => {
+  it('retries on schedule while the endpoint is down for a day, then delivers every event once it is back', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 5, 1));
+    const webhooks = new FirestoreWebhookStore(db);
+    const box = new CredentialBox(new LocalKeyWrapper({ k: randomBytes(32).toString('base64') }, 'k'));
+    const queue = new RecordingQueue();
+    const { secret, id: endpointId } = await createEndpoint(
+      { webhooks, box, clock, ids: randomIds },
+      'ws_day',
+      { url: 'http://127.0.0.1:9/hook', description: '', eventTypes: [], mailboxIds: [] },
+    );
+    for (let seq = 1; seq <= 3; seq += 1) {
+      const id = `evt_day_${seq}`;
+      await db
+        .collection('mailboxes')
+        .doc('mbx_day')
+        .collection('events')
+        .doc(id)
+        .set({
+          id,
+          type: 'message.created',
+          schemaVersion: 1,
+          occurredAt: new Date(clock.now()).toISOString(),
+          workspaceId: 'ws_day',
+          tenantExternalId: 't',
+          mailboxId: 'mbx_day',
+          seq,
+          data: { messageId: `m${seq}` },
+          fanout: 'pending',
+        });
+    }
+    const deliverUrl = 'http://127.0.0.1:9/deliverWebhook';
+    expect(
+      await fanOutEvents({ webhooks, tasks: queue, clock, deliverUrl }, { mailboxId: 'mbx_day' }),
+    ).toEqual({ events: 3, deliveries: 3 });
+    expect(
+      await fanOutEvents({ webhooks, tasks: queue, clock, deliverUrl }, { mailboxId: 'mbx_day' }),
+    ).toEqual({ events: 0, deliveries: 0 });
+
+    const downUntil = clock.now() + 24 * 60 * 60 * 1000;
+    const received: { eventId: string; body: string; headers: Record<string, string> }[] = [];
+    const sender: HttpSender = {
+      async post(_url, headers, body) {
+        if (clock.now() < downUntil) return { status: 503, retryAfter: null, snippet: 'down' };
+        received.push({ eventId: headers['webhook-id']!, body, headers });
+        return { status: 200, retryAfter: null, snippet: 'ok' };
+      },
+    };
+    const deps = {
+      webhooks,
+      sender,
+      tasks: queue,
+      box,
+      clock,
+      random: () => 0.5,
+      deliverUrl,
+      guard: async () => undefined,
+    };
+    // play Cloud Tasks: run every due task in schedule order, advancing the clock to each
+    let ran = 0;
+    for (;;) {
+      const next = queue.tasks.sort((a, b) => (a.scheduleAt ?? 0) - (b.scheduleAt ?? 0)).shift();
+      if (!next) break;
+      if ((next.scheduleAt ?? 0) > clock.now()) clock.set(next.scheduleAt!);
+      await attemptDelivery(deps, next.body as { deliveryId: string; attempt: number });
+      ran += 1;
+      expect(ran).toBeLessThan(100);
+    }
+    expect(received.map((r) => r.eventId).sort()).toEqual(['evt_day_1', 'evt_day_2', 'evt_day_3']);
+    for (const r of received)
+      expect(
+        verifyWebhook({ headers: r.headers, rawBody: r.body, secrets: [secret], now: clock.now() }).ok,
+      ).toBe(true);
+
+    const deliveries = await webhooks.listDeliveries('ws_day', { endpointId }, 10);
+    expect(deliveries.map((d) => d.state)).toEqual(['delivered', 'delivered', 'delivered']);
+    const attempts = await webhooks.listAttempts(deliveries[0]!.id);
+    // 5 s, 5 min, 30 min, 2 h, 5 h, 10 h add up to 17 h 35 m; the next (14 h later) is after the outage
+    expect(attempts.map((a) => a.outcome)).toEqual([
+      'retry',
+      'retry',
+      'retry',
+      'retry',
+      'retry',
+      'retry',
+      'retry',
+      'delivered',
+    ]);
+    for (let i = 1; i < attempts.length; i += 1) {
+      expect(attempts[i]!.at - attempts[i - 1]!.at).toBe(RETRY_DELAYS_MS[i - 1]);
+    }
+    const endpoint = await webhooks.getEndpoint('ws_day', endpointId);
+    expect(endpoint).toMatchObject({ status: 'enabled', failingSince: null });
+  });
+});
