@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { issueApiKey } from '../shared/workspaces/api-keys.js';
 import { exportFirestore, startEmulators } from './harness/emulators.js';
+import { onShutdown } from './harness/on-shutdown.js';
 import { type LocalStack, startLocalStack } from './stack.js';
 
 // `npm run dev`: emulators, the Gmail emulator and every function in one command, with a demo workspace,
@@ -19,21 +20,11 @@ const projectId = process.env.MAILMON_PROJECT_ID ?? 'demo-mailmon';
 const dataDir = join(stateDir, 'firestore-data');
 const emulators = await startEmulators({ firestoreDataDir: dataDir });
 let stack: LocalStack | undefined;
-let stopping = false;
-const stop = async (code: number) => {
-  if (stopping) return;
-  stopping = true;
+const stop = onShutdown(async () => {
   await stack?.stop().catch(() => undefined);
   // pending local tasks, mailboxes and keys survive a restart of the dev stack
   await exportFirestore(emulators.firestoreHost, projectId, dataDir).catch((error) => console.error(error));
   await emulators.stop();
-  process.exit(code);
-};
-process.on('SIGINT', () => void stop(130));
-process.on('SIGTERM', () => void stop(143));
-process.on('uncaughtException', (error) => {
-  console.error(error);
-  void stop(1);
 });
 
 try {

@@ -99,7 +99,7 @@ export async function attemptDelivery(
     }
     return { attempt };
   };
-  if (!endpoint || endpoint.status !== 'enabled')
+  if (endpoint?.status !== 'enabled')
     return record('refused', 'failed', endpoint ? 'endpoint disabled' : 'endpoint deleted');
   const refusal = await deps.guard(endpoint.url);
   if (refusal) return record('refused', 'failed', refusal);
