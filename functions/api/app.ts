@@ -5,11 +5,12 @@ import type { WorkspaceStore } from '../../shared/workspaces/ports.js';
 import type { Route } from './http/route.js';
 import { createRouter } from './http/router.js';
 import { beginConsentRoute, type ConnectRouteDeps, createConnectSessionRoute } from './routes/connect.js';
+import { type MailboxRouteDeps, mailboxRoutes } from './routes/mailboxes.js';
 import { healthRoute, openApiRoute } from './routes/meta.js';
 import { type WebhookRouteDeps, webhookRoutes } from './routes/webhooks.js';
 
 /** Everything the `api` function's routes need; built by the composition root. */
-export interface ApiDeps extends ConnectRouteDeps, WebhookRouteDeps {
+export interface ApiDeps extends ConnectRouteDeps, WebhookRouteDeps, MailboxRouteDeps {
   workspaces: WorkspaceStore;
 }
 
@@ -19,6 +20,7 @@ export function apiRoutes(apiBaseUrl: () => string | undefined): Route<ApiDeps>[
     healthRoute<ApiDeps>('api'),
     createConnectSessionRoute,
     beginConsentRoute,
+    ...(mailboxRoutes as Route<ApiDeps>[]),
     ...(webhookRoutes as Route<ApiDeps>[]),
   ];
   routes.push(openApiRoute(() => routes, apiBaseUrl));

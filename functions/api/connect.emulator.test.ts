@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CLIENT, type GmailEmulator, startGmailEmulator } from '../../emulators/gmail/index.js';
 import { newProjectId, testFirestore } from '../../emulators/testing/index.js';
 import { FirestoreConnectSessionStore } from '../../shared/adapters/firestore/firestore-connect-session-store.js';
+import { FirestoreReadModel } from '../../shared/adapters/firestore/firestore-read-model.js';
 import { FirestoreWebhookStore } from '../../shared/adapters/firestore/firestore-webhook-store.js';
 import { FirestoreWorkspaceStore } from '../../shared/adapters/firestore/firestore-workspace-store.js';
 import { GoogleOAuthProvider } from '../../shared/adapters/google-oauth/google-oauth-provider.js';
@@ -44,6 +45,7 @@ beforeAll(async () => {
     ids: randomIds,
     apiBaseUrl: 'http://api.test',
     webhooks: new FirestoreWebhookStore(db),
+    reads: new FirestoreReadModel(db),
     box: new CredentialBox(new LocalKeyWrapper({ k: randomBytes(32).toString('base64') }, 'k')),
   };
   apiKey = (await issueApiKey({ workspaces, clock }, 'ws_a', 'test')).apiKey;

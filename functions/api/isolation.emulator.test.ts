@@ -7,6 +7,7 @@ import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newProjectId, testFirestore } from '../../emulators/testing/index.js';
 import { FirestoreConnectSessionStore } from '../../shared/adapters/firestore/firestore-connect-session-store.js';
+import { FirestoreReadModel } from '../../shared/adapters/firestore/firestore-read-model.js';
 import { FirestoreWebhookStore } from '../../shared/adapters/firestore/firestore-webhook-store.js';
 import { FirestoreWorkspaceStore } from '../../shared/adapters/firestore/firestore-workspace-store.js';
 import { LocalKeyWrapper } from '../../shared/adapters/local-key-wrapper/local-key-wrapper.js';
@@ -38,6 +39,7 @@ beforeAll(async () => {
     ids: randomIds,
     apiBaseUrl: 'http://api.test',
     webhooks: new FirestoreWebhookStore(db),
+    reads: new FirestoreReadModel(db),
     box: new CredentialBox(new LocalKeyWrapper({ k: randomBytes(32).toString('base64') }, 'k')),
   };
   keys.a = (await issueApiKey({ workspaces, clock: systemClock }, 'ws_a', 'a')).apiKey;
@@ -52,6 +54,36 @@ beforeAll(async () => {
   server = getTestServer('apiIsolationTest');
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  await db
+    .collection('mailboxes')
+    .doc('mbx_a')
+    .set({
+      workspaceId: 'ws_a',
+      tenantExternalId: 't',
+      mailboxExternalId: 'm',
+      emailAddress: 'a@example.com',
+      status: 'active',
+      createdAt: 1,
+    });
+  for (const seq of [1, 2, 3]) {
+    await db
+      .collection('mailboxes')
+      .doc('mbx_a')
+      .collection('events')
+      .doc(`evt_${seq}`)
+      .set({
+        id: `evt_${seq}`,
+        type: 'message.created',
+        schemaVersion: 1,
+        occurredAt: '2026-01-01T00:00:00.000Z',
+        workspaceId: 'ws_a',
+        tenantExternalId: 't',
+        mailboxId: 'mbx_a',
+        seq,
+        data: {},
+        fanout: 'done',
+      });
+  }
   const created = await call('a', 'POST', '/v1/webhook-endpoints', { url: 'https://hooks.example/a' });
   endpointOfA = ((await created.json()) as { id: string }).id;
 });
@@ -104,6 +136,29 @@ describe('workspace isolation', () => {
   it('DELETE /v1/webhook-endpoints/:id refuses another workspace’s key', async () => {
     expect((await call('b', 'DELETE', `/v1/webhook-endpoints/${endpointOfA}`)).status).toBe(404);
     expect((await db.collection('webhookEndpoints').doc(endpointOfA).get()).exists).toBe(true);
+  });
+
+  it('GET /v1/mailboxes lists only the caller’s mailboxes', async () => {
+    expect(((await (await call('b', 'GET', '/v1/mailboxes')).json()) as { data: unknown[] }).data).toEqual(
+      [],
+    );
+    const mine = (await (await call('a', 'GET', '/v1/mailboxes')).json()) as { data: { id: string }[] };
+    expect(mine.data.map((m) => m.id)).toEqual(['mbx_a']);
+  });
+
+  it('GET /v1/mailboxes/:mailboxId refuses another workspace’s key', async () => {
+    expect((await call('b', 'GET', '/v1/mailboxes/mbx_a')).status).toBe(404);
+    expect((await call('a', 'GET', '/v1/mailboxes/mbx_a')).status).toBe(200);
+  });
+
+  it('GET /v1/mailboxes/:mailboxId/events refuses another workspace’s key, and pages by seq for the owner', async () => {
+    expect((await call('b', 'GET', '/v1/mailboxes/mbx_a/events')).status).toBe(404);
+    const page = (await (await call('a', 'GET', '/v1/mailboxes/mbx_a/events?afterSeq=1&limit=1')).json()) as {
+      data: { seq: number }[];
+      nextAfterSeq: number;
+    };
+    expect(page).toMatchObject({ data: [{ seq: 2 }], nextAfterSeq: 2 });
+    expect((await call('a', 'GET', '/v1/mailboxes/mbx_a/events?limit=9999')).status).toBe(400);
   });
 
   it('POST /v1/mailboxes/connect-sessions files the session under the caller’s own workspace', async () => {

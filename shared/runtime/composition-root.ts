@@ -8,6 +8,7 @@ import { FirestoreConnectSessionStore } from '../adapters/firestore/firestore-co
 import { FirestoreControlQueries } from '../adapters/firestore/firestore-control-queries.js';
 import { FirestoreCredentialStore } from '../adapters/firestore/firestore-credential-store.js';
 import { FirestoreMailboxRegistry } from '../adapters/firestore/firestore-mailbox-registry.js';
+import { FirestoreReadModel } from '../adapters/firestore/firestore-read-model.js';
 import { FirestoreMailboxDirectory, FirestoreSyncStore } from '../adapters/firestore/firestore-sync-store.js';
 import { FirestoreWebhookStore } from '../adapters/firestore/firestore-webhook-store.js';
 import { FirestoreWorkspaceStore } from '../adapters/firestore/firestore-workspace-store.js';
@@ -56,6 +57,7 @@ export interface Runtime {
   controlQueries: FirestoreControlQueries;
   tasks: TaskQueue;
   webhooks: FirestoreWebhookStore;
+  reads: FirestoreReadModel;
   sender: FetchHttpSender;
   guard: TargetGuard;
   random: Random;
@@ -147,6 +149,7 @@ export function buildRuntime(
     watcher,
     controlQueries: new FirestoreControlQueries(db),
     webhooks: new FirestoreWebhookStore(db),
+    reads: new FirestoreReadModel(db),
     sender: new FetchHttpSender(),
     // receivers run on loopback locally; in gcp mode private and metadata targets are refused
     guard: config.mode === 'gcp' ? publicTargetsOnly() : allowAll,

@@ -1,0 +1,131 @@
+import * as v from 'valibot';
+import type { FirestoreReadModel } from '../../../shared/adapters/firestore/firestore-read-model.js';
+import { EVENT_TYPES } from '../../../shared/events/event.js';
+import { problem } from '../../../shared/runtime/problem.js';
+import { defineRoute } from '../http/route.js';
+
+/** What the mailbox routes need. */
+export interface MailboxRouteDeps {
+  reads: FirestoreReadModel;
+}
+
+const Id = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/));
+const Limit = v.optional(
+  v.pipe(
+    v.string(),
+    v.regex(/^\d{1,3}$/, 'must be 1-500'),
+    v.transform(Number),
+    v.minValue(1),
+    v.maxValue(500),
+  ),
+  '50',
+);
+const Mailbox = v.object({
+  id: v.string(),
+  workspaceId: v.string(),
+  tenantExternalId: v.string(),
+  mailboxExternalId: v.string(),
+  emailAddress: v.string(),
+  status: v.string(),
+  syncState: v.string(),
+  watchState: v.string(),
+  watchExpiresAt: v.nullable(v.number()),
+  cursor: v.nullable(v.string()),
+  lastSuccessfulSyncAt: v.nullable(v.number()),
+  lastError: v.unknown(),
+  createdAt: v.number(),
+});
+const Event = v.object({
+  id: v.string(),
+  type: v.picklist(EVENT_TYPES),
+  schemaVersion: v.literal(1),
+  occurredAt: v.string(),
+  workspaceId: v.string(),
+  tenantExternalId: v.string(),
+  mailboxId: v.string(),
+  seq: v.number(),
+  data: v.record(v.string(), v.unknown()),
+});
+const notFound = () => ({
+  status: 404,
+  body: problem(404, 'not_found', 'Not found', 'No such mailbox in this workspace.'),
+});
+
+export const mailboxRoutes = [
+  defineRoute<MailboxRouteDeps, undefined, ReturnType<typeof listQuery>>({
+    method: 'GET',
+    path: '/v1/mailboxes',
+    operationId: 'listMailboxes',
+    summary: 'List the workspace’s mailboxes, newest first',
+    tag: 'Mailboxes',
+    auth: 'apiKey',
+    query: listQuery(),
+    responses: {
+      200: {
+        description: 'A page of mailboxes',
+        schema: v.object({ data: v.array(Mailbox), nextCursor: v.nullable(v.string()) }),
+      },
+    },
+    async handle({ deps, workspaceId, query }) {
+      const page = await deps.reads.listMailboxes(workspaceId, query.limit, query.cursor);
+      return { status: 200, body: { data: page.data, nextCursor: page.next } };
+    },
+  }),
+  defineRoute<MailboxRouteDeps, ReturnType<typeof idParams>>({
+    method: 'GET',
+    path: '/v1/mailboxes/:mailboxId',
+    operationId: 'getMailbox',
+    summary: 'Get a mailbox with its sync health (cursor, last sync, last error)',
+    tag: 'Mailboxes',
+    auth: 'apiKey',
+    params: idParams(),
+    responses: { 200: { description: 'Mailbox', schema: Mailbox } },
+    async handle({ deps, workspaceId, params }) {
+      const m = await deps.reads.getMailbox(workspaceId, params.mailboxId);
+      return m ? { status: 200, body: m } : notFound();
+    },
+  }),
+  defineRoute<MailboxRouteDeps, ReturnType<typeof idParams>, ReturnType<typeof eventsQuery>>({
+    method: 'GET',
+    path: '/v1/mailboxes/:mailboxId/events',
+    operationId: 'listMailboxEvents',
+    summary: 'List a mailbox’s events in seq order after `afterSeq`',
+    tag: 'Events',
+    auth: 'apiKey',
+    params: idParams(),
+    query: eventsQuery(),
+    responses: {
+      200: {
+        description: 'Events',
+        schema: v.object({ data: v.array(Event), nextAfterSeq: v.nullable(v.number()) }),
+      },
+    },
+    async handle({ deps, workspaceId, params, query }) {
+      const events = await deps.reads.listEvents(workspaceId, params.mailboxId, query.afterSeq, query.limit);
+      if (!events) return notFound();
+      return {
+        status: 200,
+        body: {
+          data: events,
+          nextAfterSeq: events.length === query.limit ? events[events.length - 1]!.seq : null,
+        },
+      };
+    },
+  }),
+];
+
+function listQuery() {
+  return v.strictObject({ limit: Limit, cursor: v.optional(Id) });
+}
+function idParams() {
+  return v.object({ mailboxId: Id });
+}
+function eventsQuery() {
+  return v.strictObject({
+    limit: Limit,
+    afterSeq: v.optional(
+      v.pipe(v.string(), v.regex(/^\d{1,15}$/, 'must be a non-negative integer'), v.transform(Number)),
+      '0',
+    ),
+  });
+}

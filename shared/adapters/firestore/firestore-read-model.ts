@@ -1,0 +1,93 @@
+import type { Firestore } from '@google-cloud/firestore';
+import type { MailmonEvent } from '../../events/event.js';
+
+/** A mailbox as the API shows it: identity, status and health, never credentials or checkpoints. */
+export interface MailboxView {
+  id: string;
+  workspaceId: string;
+  tenantExternalId: string;
+  mailboxExternalId: string;
+  emailAddress: string;
+  status: string;
+  syncState: string;
+  watchState: string;
+  watchExpiresAt: number | null;
+  cursor: string | null;
+  lastSuccessfulSyncAt: number | null;
+  lastError: unknown;
+  createdAt: number;
+}
+
+function view(id: string, d: FirebaseFirestore.DocumentData): MailboxView {
+  return {
+    id,
+    workspaceId: d.workspaceId,
+    tenantExternalId: d.tenantExternalId,
+    mailboxExternalId: d.mailboxExternalId,
+    emailAddress: d.emailAddress,
+    status: d.status ?? 'active',
+    syncState: d.syncState ?? 'initializing',
+    watchState: d.watchState ?? 'none',
+    watchExpiresAt: d.watchExpiresAt ?? null,
+    cursor: d.cursor ?? null,
+    lastSuccessfulSyncAt: d.lastSuccessfulSyncAt ?? null,
+    lastError: d.lastError ?? null,
+    createdAt: d.createdAt ?? 0,
+  };
+}
+
+/** Workspace-scoped reads for the API; every read checks the workspace, so ids never leak across tenants. */
+export class FirestoreReadModel {
+  constructor(private readonly db: Firestore) {}
+
+  async getMailbox(workspaceId: string, id: string): Promise<MailboxView | undefined> {
+    const snap = await this.db.collection('mailboxes').doc(id).get();
+    return snap.exists && snap.get('workspaceId') === workspaceId ? view(snap.id, snap.data()!) : undefined;
+  }
+
+  /** Newest first; `after` is the last id of the previous page. */
+  async listMailboxes(
+    workspaceId: string,
+    limit: number,
+    after?: string,
+  ): Promise<{ data: MailboxView[]; next: string | null }> {
+    let query = this.db
+      .collection('mailboxes')
+      .where('workspaceId', '==', workspaceId)
+      .orderBy('createdAt', 'desc')
+      .limit(limit + 1);
+    if (after) {
+      const cursor = await this.db.collection('mailboxes').doc(after).get();
+      if (!cursor.exists || cursor.get('workspaceId') !== workspaceId) return { data: [], next: null };
+      query = query.startAfter(cursor);
+    }
+    const snap = await query.get();
+    const docs = snap.docs.slice(0, limit);
+    return {
+      data: docs.map((d) => view(d.id, d.data())),
+      next: snap.size > limit ? docs[docs.length - 1]!.id : null,
+    };
+  }
+
+  /** A mailbox's events in `seq` order after `afterSeq`. */
+  async listEvents(
+    workspaceId: string,
+    mailboxId: string,
+    afterSeq: number,
+    limit: number,
+  ): Promise<MailmonEvent[] | undefined> {
+    if (!(await this.getMailbox(workspaceId, mailboxId))) return undefined;
+    const snap = await this.db
+      .collection('mailboxes')
+      .doc(mailboxId)
+      .collection('events')
+      .where('seq', '>', afterSeq)
+      .orderBy('seq')
+      .limit(limit)
+      .get();
+    return snap.docs.map((d) => {
+      const { fanout: _f, deliveries: _d, ...event } = d.data();
+      return event as MailmonEvent;
+    });
+  }
+}
