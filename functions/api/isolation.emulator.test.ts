@@ -54,17 +54,14 @@ beforeAll(async () => {
   server = getTestServer('apiIsolationTest');
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  await db
-    .collection('mailboxes')
-    .doc('mbx_a')
-    .set({
-      workspaceId: 'ws_a',
-      tenantExternalId: 't',
-      mailboxExternalId: 'm',
-      emailAddress: 'a@example.com',
-      status: 'active',
-      createdAt: 1,
-    });
+  await db.collection('mailboxes').doc('mbx_a').set({
+    workspaceId: 'ws_a',
+    tenantExternalId: 't',
+    mailboxExternalId: 'm',
+    emailAddress: 'a@example.com',
+    status: 'active',
+    createdAt: 1,
+  });
   for (const seq of [1, 2, 3]) {
     await db
       .collection('mailboxes')
