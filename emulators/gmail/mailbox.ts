@@ -1,12 +1,7 @@
 import type { Clock } from './clock.js';
 import { type HistoryEntry, type HistoryFilter, HistoryLog, type HistoryRecord } from './history-log.js';
 import { type LabelResource, SPAM_TRASH, SYSTEM_LABEL_IDS, SYSTEM_LABELS } from './labels.js';
-import {
-  type AttachmentSpec,
-  type MessageContent,
-  type RenderedMessage,
-  renderMessage,
-} from './message-content.js';
+import { type MessageContent, type RenderedMessage, renderMessage } from './message-content.js';
 import { mixSeed, pick, randomInt, seededRng } from './rng.js';
 import { type SeedRef, seededContent } from './seed-content.js';
 import { decodeCursor, encodeCursor, SortedIndex } from './sorted-index.js';
@@ -51,15 +46,8 @@ export interface StoredThread {
   lastDate: number;
 }
 
-/** A message delivered through the admin API. */
-export interface NewMessage {
-  from: string;
-  to: readonly string[];
-  cc: readonly string[];
-  subject: string;
-  text?: string | undefined;
-  html?: string | undefined;
-  attachments: readonly AttachmentSpec[];
+/** A message delivered through the admin API: its content plus where it lands. */
+export interface NewMessage extends Omit<MessageContent, 'messageIdHeader'> {
   labelIds?: readonly string[] | undefined;
   threadId?: string | undefined;
   internalDate?: number | undefined;
