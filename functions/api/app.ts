@@ -5,6 +5,7 @@ import type { WorkspaceStore } from '../../shared/workspaces/ports.js';
 import type { Route } from './http/route.js';
 import { createRouter } from './http/router.js';
 import { beginConsentRoute, type ConnectRouteDeps, createConnectSessionRoute } from './routes/connect.js';
+import { keyAndDeliveryRoutes } from './routes/keys-and-deliveries.js';
 import { type MailboxRouteDeps, mailboxRoutes } from './routes/mailboxes.js';
 import { healthRoute, openApiRoute } from './routes/meta.js';
 import { type WebhookRouteDeps, webhookRoutes } from './routes/webhooks.js';
@@ -22,6 +23,7 @@ export function apiRoutes(apiBaseUrl: () => string | undefined): Route<ApiDeps>[
     beginConsentRoute,
     ...(mailboxRoutes as Route<ApiDeps>[]),
     ...(webhookRoutes as Route<ApiDeps>[]),
+    ...(keyAndDeliveryRoutes as Route<ApiDeps>[]),
   ];
   routes.push(openApiRoute(() => routes, apiBaseUrl));
   return routes;

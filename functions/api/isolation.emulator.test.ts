@@ -19,6 +19,7 @@ import { CredentialBox } from '../../shared/secrets/credentials.js';
 import { CreateEndpointInput, UpdateEndpointInput } from '../../shared/webhooks/manage-endpoints.js';
 import { issueApiKey } from '../../shared/workspaces/api-keys.js';
 import { createApiFunction } from './app.js';
+import { CreateApiKeyInput } from './routes/keys-and-deliveries.js';
 
 const db = testFirestore(newProjectId('api-isolation'));
 let server: Server;
@@ -158,6 +159,59 @@ describe('workspace isolation', () => {
     expect((await call('a', 'GET', '/v1/mailboxes/mbx_a/events?limit=9999')).status).toBe(400);
   });
 
+  it('POST/GET /v1/api-keys create and list keys of the caller’s workspace only', async () => {
+    const created = await call('b', 'POST', '/v1/api-keys', { label: 'second' });
+    expect(created.status).toBe(201);
+    const { apiKey, keyId } = (await created.json()) as { apiKey: string; keyId: string };
+    expect(apiKey.startsWith(`mm_live_${keyId}_`)).toBe(true);
+    const listed = (await (await call('a', 'GET', '/v1/api-keys')).json()) as {
+      data: { keyId: string; workspaceId: string }[];
+    };
+    expect(listed.data.every((k) => k.workspaceId === 'ws_a')).toBe(true);
+    expect(JSON.stringify(listed)).not.toContain('secretHash');
+  });
+
+  it('DELETE /v1/api-keys/:keyId refuses another workspace’s key, and a revoked key stops working', async () => {
+    const { apiKey, keyId } = (await (
+      await call('b', 'POST', '/v1/api-keys', { label: 'doomed' })
+    ).json()) as { apiKey: string; keyId: string };
+    expect((await call('a', 'DELETE', `/v1/api-keys/${keyId}`)).status).toBe(404);
+    const ok = await fetch(`${url}/v1/api-keys`, { headers: { authorization: `Bearer ${apiKey}` } });
+    expect(ok.status).toBe(200);
+    expect((await call('b', 'DELETE', `/v1/api-keys/${keyId}`)).status).toBe(204);
+    const refused = await fetch(`${url}/v1/api-keys`, { headers: { authorization: `Bearer ${apiKey}` } });
+    expect(refused.status).toBe(401);
+  });
+
+  it('GET /v1/deliveries and /v1/deliveries/:deliveryId show only the caller’s deliveries', async () => {
+    await db
+      .collection('deliveries')
+      .doc('dlv_a')
+      .set({
+        id: 'dlv_a',
+        workspaceId: 'ws_a',
+        endpointId: endpointOfA,
+        mailboxId: 'mbx_a',
+        eventId: 'evt_1',
+        eventType: 'message.created',
+        state: 'pending',
+        attempts: 0,
+        nextAttemptAt: 1,
+        lastStatus: null,
+        createdAt: 1,
+        updatedAt: 1,
+      });
+    expect(((await (await call('b', 'GET', '/v1/deliveries')).json()) as { data: unknown[] }).data).toEqual(
+      [],
+    );
+    expect((await call('b', 'GET', '/v1/deliveries/dlv_a')).status).toBe(404);
+    const mine = (await (await call('a', 'GET', '/v1/deliveries/dlv_a')).json()) as {
+      id: string;
+      attemptLog: unknown[];
+    };
+    expect(mine).toMatchObject({ id: 'dlv_a', attemptLog: [] });
+  });
+
   it('POST /v1/mailboxes/connect-sessions files the session under the caller’s own workspace', async () => {
     const created = await call('b', 'POST', '/v1/mailboxes/connect-sessions', {
       tenantExternalId: 't',
@@ -182,6 +236,7 @@ describe('invalid and fuzzed bodies', () => {
       path: () => '/v1/webhook-endpoints',
       schema: CreateEndpointInput,
     },
+    { method: 'POST', label: '/v1/api-keys', path: () => '/v1/api-keys', schema: CreateApiKeyInput },
     {
       method: 'PATCH',
       label: '/v1/webhook-endpoints/:id',

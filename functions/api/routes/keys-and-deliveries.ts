@@ -1,0 +1,154 @@
+import * as v from 'valibot';
+import type { Clock } from '../../../shared/core/clock.js';
+import { problem } from '../../../shared/runtime/problem.js';
+import type { WebhookStore } from '../../../shared/webhooks/ports.js';
+import { issueApiKey, publicApiKey } from '../../../shared/workspaces/api-keys.js';
+import type { WorkspaceStore } from '../../../shared/workspaces/ports.js';
+import { defineRoute } from '../http/route.js';
+
+/** What the API-key and delivery routes need. */
+export interface KeysAndDeliveriesDeps {
+  workspaces: WorkspaceStore;
+  webhooks: WebhookStore;
+  clock: Clock;
+}
+
+const Id = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/));
+const ApiKey = v.object({
+  keyId: v.string(),
+  workspaceId: v.string(),
+  label: v.string(),
+  prefix: v.string(),
+  createdAt: v.number(),
+  lastUsedAt: v.nullable(v.number()),
+  revokedAt: v.nullable(v.number()),
+});
+/** Body of `POST /v1/api-keys`. */
+export const CreateApiKeyInput = v.strictObject({
+  label: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100)),
+});
+const Delivery = v.object({
+  id: v.string(),
+  endpointId: v.string(),
+  mailboxId: v.string(),
+  eventId: v.string(),
+  eventType: v.string(),
+  state: v.picklist(['pending', 'delivered', 'failed']),
+  attempts: v.number(),
+  nextAttemptAt: v.nullable(v.number()),
+  lastStatus: v.unknown(),
+  createdAt: v.number(),
+  updatedAt: v.number(),
+});
+const Attempt = v.object({
+  attempt: v.number(),
+  at: v.number(),
+  durationMs: v.number(),
+  status: v.unknown(),
+  outcome: v.string(),
+  responseSnippet: v.string(),
+  nextAttemptAt: v.nullable(v.number()),
+});
+const notFound = (what: string) => ({
+  status: 404,
+  body: problem(404, 'not_found', 'Not found', `No such ${what} in this workspace.`),
+});
+
+export const keyAndDeliveryRoutes = [
+  defineRoute<KeysAndDeliveriesDeps, undefined, undefined, typeof CreateApiKeyInput>({
+    method: 'POST',
+    path: '/v1/api-keys',
+    operationId: 'createApiKey',
+    summary: 'Create an API key for this workspace; the key is shown only in this response',
+    tag: 'API keys',
+    auth: 'apiKey',
+    body: CreateApiKeyInput,
+    responses: {
+      201: { description: 'Created', schema: v.object({ ...ApiKey.entries, apiKey: v.string() }) },
+    },
+    async handle({ deps, workspaceId, body }) {
+      const issued = await issueApiKey(deps, workspaceId, body.label);
+      return { status: 201, body: { ...issued.record, apiKey: issued.apiKey } };
+    },
+  }),
+  defineRoute<KeysAndDeliveriesDeps>({
+    method: 'GET',
+    path: '/v1/api-keys',
+    operationId: 'listApiKeys',
+    summary: 'List this workspace’s API keys (prefix, label, last use, revocation)',
+    tag: 'API keys',
+    auth: 'apiKey',
+    responses: { 200: { description: 'Keys', schema: v.object({ data: v.array(ApiKey) }) } },
+    async handle({ deps, workspaceId }) {
+      return {
+        status: 200,
+        body: { data: (await deps.workspaces.listApiKeys(workspaceId)).map(publicApiKey) },
+      };
+    },
+  }),
+  defineRoute<KeysAndDeliveriesDeps, ReturnType<typeof keyParams>>({
+    method: 'DELETE',
+    path: '/v1/api-keys/:keyId',
+    operationId: 'revokeApiKey',
+    summary: 'Revoke an API key; it stops working at once',
+    tag: 'API keys',
+    auth: 'apiKey',
+    params: keyParams(),
+    responses: { 204: { description: 'Revoked' } },
+    async handle({ deps, workspaceId, params }) {
+      return (await deps.workspaces.revokeApiKey(workspaceId, params.keyId, deps.clock.now()))
+        ? { status: 204 }
+        : notFound('API key');
+    },
+  }),
+  defineRoute<KeysAndDeliveriesDeps, undefined, ReturnType<typeof deliveryQuery>>({
+    method: 'GET',
+    path: '/v1/deliveries',
+    operationId: 'listDeliveries',
+    summary: 'List deliveries, optionally of one endpoint or one event',
+    tag: 'Webhooks',
+    auth: 'apiKey',
+    query: deliveryQuery(),
+    responses: { 200: { description: 'Deliveries', schema: v.object({ data: v.array(Delivery) }) } },
+    async handle({ deps, workspaceId, query }) {
+      const filter = {
+        ...(query.endpointId ? { endpointId: query.endpointId } : {}),
+        ...(query.eventId ? { eventId: query.eventId } : {}),
+      };
+      return { status: 200, body: { data: await deps.webhooks.listDeliveries(workspaceId, filter, 100) } };
+    },
+  }),
+  defineRoute<KeysAndDeliveriesDeps, ReturnType<typeof deliveryParams>>({
+    method: 'GET',
+    path: '/v1/deliveries/:deliveryId',
+    operationId: 'getDelivery',
+    summary: 'Get a delivery with every attempt',
+    tag: 'Webhooks',
+    auth: 'apiKey',
+    params: deliveryParams(),
+    responses: {
+      200: {
+        description: 'Delivery',
+        schema: v.object({ ...Delivery.entries, attemptLog: v.array(Attempt) }),
+      },
+    },
+    async handle({ deps, workspaceId, params }) {
+      const found = await deps.webhooks.getDelivery(params.deliveryId);
+      if (!found || found.delivery.workspaceId !== workspaceId) return notFound('delivery');
+      return {
+        status: 200,
+        body: { ...found.delivery, attemptLog: await deps.webhooks.listAttempts(params.deliveryId) },
+      };
+    },
+  }),
+];
+
+function keyParams() {
+  return v.object({ keyId: Id });
+}
+function deliveryParams() {
+  return v.object({ deliveryId: Id });
+}
+function deliveryQuery() {
+  return v.strictObject({ endpointId: v.optional(Id), eventId: v.optional(Id) });
+}
