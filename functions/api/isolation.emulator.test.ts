@@ -184,23 +184,20 @@ describe('workspace isolation', () => {
   });
 
   it('GET /v1/deliveries and /v1/deliveries/:deliveryId show only the caller’s deliveries', async () => {
-    await db
-      .collection('deliveries')
-      .doc('dlv_a')
-      .set({
-        id: 'dlv_a',
-        workspaceId: 'ws_a',
-        endpointId: endpointOfA,
-        mailboxId: 'mbx_a',
-        eventId: 'evt_1',
-        eventType: 'message.created',
-        state: 'pending',
-        attempts: 0,
-        nextAttemptAt: 1,
-        lastStatus: null,
-        createdAt: 1,
-        updatedAt: 1,
-      });
+    await db.collection('deliveries').doc('dlv_a').set({
+      id: 'dlv_a',
+      workspaceId: 'ws_a',
+      endpointId: endpointOfA,
+      mailboxId: 'mbx_a',
+      eventId: 'evt_1',
+      eventType: 'message.created',
+      state: 'pending',
+      attempts: 0,
+      nextAttemptAt: 1,
+      lastStatus: null,
+      createdAt: 1,
+      updatedAt: 1,
+    });
     expect(((await (await call('b', 'GET', '/v1/deliveries')).json()) as { data: unknown[] }).data).toEqual(
       [],
     );
