@@ -8,6 +8,7 @@ import { beginConsentRoute, type ConnectRouteDeps, createConnectSessionRoute } f
 import { keyAndDeliveryRoutes } from './routes/keys-and-deliveries.js';
 import { type MailboxRouteDeps, mailboxRoutes } from './routes/mailboxes.js';
 import { healthRoute, openApiRoute } from './routes/meta.js';
+import { messageAndThreadRoutes } from './routes/mirror.js';
 import { type WebhookRouteDeps, webhookRoutes } from './routes/webhooks.js';
 
 /** Everything the `api` function's routes need; built by the composition root. */
@@ -22,6 +23,7 @@ export function apiRoutes(apiBaseUrl: () => string | undefined): Route<ApiDeps>[
     createConnectSessionRoute,
     beginConsentRoute,
     ...(mailboxRoutes as Route<ApiDeps>[]),
+    ...(messageAndThreadRoutes as Route<ApiDeps>[]),
     ...(webhookRoutes as Route<ApiDeps>[]),
     ...(keyAndDeliveryRoutes as Route<ApiDeps>[]),
   ];

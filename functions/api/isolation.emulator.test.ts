@@ -209,6 +209,49 @@ describe('workspace isolation', () => {
     expect(mine).toMatchObject({ id: 'dlv_a', attemptLog: [] });
   });
 
+  it('GET /v1/messages and /v1/messages/:id refuse another workspace’s key, and filter by label and date', async () => {
+    const messages = db.collection('mailboxes').doc('mbx_a').collection('messages');
+    for (const [id, labelIds, receivedAt] of [
+      ['m1', ['INBOX'], Date.parse('2026-01-01T00:00:00Z')],
+      ['m2', ['INBOX', 'STARRED'], Date.parse('2026-02-01T00:00:00Z')],
+      ['m3', ['SENT'], Date.parse('2026-03-01T00:00:00Z')],
+    ] as const) {
+      await messages.doc(id).set({ id, threadId: id, labelIds, receivedAt, subject: id, generation: 1 });
+    }
+    expect((await call('b', 'GET', '/v1/messages?mailboxId=mbx_a')).status).toBe(404);
+    expect((await call('b', 'GET', '/v1/messages/m1?mailboxId=mbx_a')).status).toBe(404);
+    const inbox = (await (await call('a', 'GET', '/v1/messages?mailboxId=mbx_a&labelId=INBOX')).json()) as {
+      data: { id: string }[];
+    };
+    expect(inbox.data.map((m) => m.id)).toEqual(['m2', 'm1']);
+    const since = (await (
+      await call('a', 'GET', '/v1/messages?mailboxId=mbx_a&since=2026-01-15T00:00:00Z')
+    ).json()) as { data: { id: string }[] };
+    expect(since.data.map((m) => m.id)).toEqual(['m3', 'm2']);
+    const first = (await (await call('a', 'GET', '/v1/messages?mailboxId=mbx_a&limit=2')).json()) as {
+      data: { id: string }[];
+      nextCursor: string;
+    };
+    const second = (await (
+      await call('a', 'GET', `/v1/messages?mailboxId=mbx_a&limit=2&cursor=${first.nextCursor}`)
+    ).json()) as { data: { id: string }[]; nextCursor: null };
+    expect([...first.data, ...second.data].map((m) => m.id)).toEqual(['m3', 'm2', 'm1']);
+    expect(second.nextCursor).toBeNull();
+    const one = (await (await call('a', 'GET', '/v1/messages/m2?mailboxId=mbx_a')).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(one).toMatchObject({ id: 'm2', labelIds: ['INBOX', 'STARRED'] });
+    expect(one).not.toHaveProperty('generation');
+    expect((await call('a', 'GET', '/v1/messages?mailboxId=mbx_a&since=yesterday')).status).toBe(400);
+  });
+
+  it('GET /v1/threads refuses another workspace’s key', async () => {
+    expect((await call('b', 'GET', '/v1/threads?mailboxId=mbx_a')).status).toBe(404);
+    expect((await call('a', 'GET', '/v1/threads?mailboxId=mbx_a')).status).toBe(200);
+    expect((await call('b', 'GET', '/v1/threads/t1?mailboxId=mbx_a')).status).toBe(404);
+  });
+
   it('POST /v1/mailboxes/connect-sessions files the session under the caller’s own workspace', async () => {
     const created = await call('b', 'POST', '/v1/mailboxes/connect-sessions', {
       tenantExternalId: 't',

@@ -90,4 +90,45 @@ export class FirestoreReadModel {
       return event as MailmonEvent;
     });
   }
+
+  /**
+   * A mailbox's mirrored messages or threads, newest first, optionally with a label and received since a
+   * time; `after` is the last id of the previous page. Undefined when the mailbox is not the workspace's.
+   */
+  async listMirror(
+    workspaceId: string,
+    kind: 'messages' | 'threads',
+    filter: { mailboxId: string; labelId?: string; since?: number },
+    limit: number,
+    after?: string,
+  ): Promise<{ data: Record<string, unknown>[]; next: string | null } | undefined> {
+    if (!(await this.getMailbox(workspaceId, filter.mailboxId))) return undefined;
+    const collection = this.db.collection('mailboxes').doc(filter.mailboxId).collection(kind);
+    const dateField = kind === 'messages' ? 'receivedAt' : 'lastMessageAt';
+    let query = collection.orderBy(dateField, 'desc');
+    if (filter.labelId) query = query.where('labelIds', 'array-contains', filter.labelId);
+    if (filter.since !== undefined) query = query.where(dateField, '>=', filter.since);
+    if (after) {
+      const cursor = await collection.doc(after).get();
+      if (!cursor.exists) return { data: [], next: null };
+      query = query.startAfter(cursor);
+    }
+    const snap = await query.limit(limit + 1).get();
+    const docs = snap.docs.slice(0, limit);
+    return {
+      data: docs.map((d) => {
+        const { generation: _g, members: _m, ...rest } = d.data();
+        return rest;
+      }),
+      next: snap.size > limit ? docs[docs.length - 1]!.id : null,
+    };
+  }
+
+  async getMirrored(workspaceId: string, kind: 'messages' | 'threads', mailboxId: string, id: string) {
+    if (!(await this.getMailbox(workspaceId, mailboxId))) return undefined;
+    const snap = await this.db.collection('mailboxes').doc(mailboxId).collection(kind).doc(id).get();
+    if (!snap.exists) return undefined;
+    const { generation: _g, members: _m, ...rest } = snap.data()!;
+    return rest;
+  }
 }
