@@ -13,6 +13,7 @@ import { createEndpoint } from './manage-endpoints.js';
 import type { HttpSender } from './ports.js';
 import { RETRY_DELAYS_MS } from './retry-schedule.js';
 import { verifyWebhook } from './sign.js';
+import { allowAll } from './ssrf-guard.js';
 
 const db = testFirestore(newProjectId('deliveries'));
 afterAll(() => db.terminate());
@@ -71,10 +72,10 @@ describe('delivery through an outage', () => {
     const downUntil = clock.now() + 24 * 60 * 60 * 1000;
     const received: { eventId: string; body: string; headers: Record<string, string> }[] = [];
     const sender: HttpSender = {
-      async post(_url, headers, body) {
-        if (clock.now() < downUntil) return { status: 503, retryAfter: null, snippet: 'down' };
+      async send({ headers, body }) {
+        if (clock.now() < downUntil) return { kind: 'response', status: 503, headers: {}, body: 'down' };
         received.push({ eventId: headers['webhook-id']!, body, headers });
-        return { status: 200, retryAfter: null, snippet: 'ok' };
+        return { kind: 'response', status: 200, headers: {}, body: 'ok' };
       },
     };
     const deps = {
@@ -85,7 +86,7 @@ describe('delivery through an outage', () => {
       clock,
       random: () => 0.5,
       deliverUrl,
-      guard: async () => undefined,
+      guard: allowAll,
     };
     // play Cloud Tasks: run every due task in schedule order, advancing the clock to each
     let ran = 0;

@@ -1,139 +1,261 @@
 import type { Clock } from '../core/clock.js';
-import type { CredentialBox } from '../secrets/credentials.js';
-import type { TaskQueue } from '../tasks/task-queue.js';
-import { taskName } from '../tasks/task-queue.js';
+import { RetryAfterError } from '../core/errors.js';
+import { buildDeliveryRequest } from './build-delivery-request.js';
+import { type AttemptOutcome, classifyResponse } from './classify-response.js';
 import type { DeliveryAttempt } from './model.js';
-import type { HttpSender, WebhookStore } from './ports.js';
-import { classifyResponse, nextAttemptAt, parseRetryAfter, type Random } from './retry-schedule.js';
-import { mailmonSignature, standardSignature } from './sign.js';
+import type {
+  DeliveryFailureReason,
+  DeliveryState,
+  DeliveryStore,
+  DeliveryTransition,
+  EndpointDisableReason,
+  EndpointForDelivery,
+  EndpointTransition,
+  HttpResult,
+  HttpSender,
+  OperatorEvent,
+} from './ports.js';
+import { nextAttemptAt, type Random } from './retry-schedule.js';
+import type { TargetGuard } from './ssrf-guard.js';
+import { truncateUtf8 } from './truncate-utf8.js';
+import {
+  deliveryStoreOverWebhookStore,
+  type WebhookStoreDeliveryDeps,
+} from './webhook-store-delivery-store.js';
 
-const TIMEOUT_MS = 15_000;
-const DISABLE_AFTER_MS = 5 * 24 * 60 * 60 * 1000;
+export type { TargetGuard } from './ssrf-guard.js';
 
-/** Seals and opens endpoint secrets (bound to the endpoint id). */
-export function endpointSecretContext(endpointId: string): string {
-  return `webhook-endpoint:${endpointId}`;
+/** The bounds every attempt works within. */
+export interface DeliveryLimits {
+  /** The whole request, response prefix included, is abandoned after this. */
+  timeoutMs: number;
+  /** Attempts in flight to one endpoint at once; more wait (`RetryAfterError`). */
+  maxConcurrentPerEndpoint: number;
+  /** A concurrency slot whose holder died is free again after this. */
+  slotLeaseMs: number;
+  /** An endpoint whose every attempt failed for this long is disabled. */
+  disableAfterFailingMs: number;
+  /** Bytes of the response body kept with the attempt. */
+  responseSnippetBytes: number;
 }
 
-/** Checks a target URL before sending (the SSRF guard in gcp mode); returns a reason to refuse, if any. */
-export type TargetGuard = (url: string) => Promise<string | undefined>;
+/** 15 s timeout, 10 attempts in flight per endpoint, 60 s slot leases, disable after 5 days, 1 KiB snippets. */
+export const DEFAULT_DELIVERY_LIMITS: DeliveryLimits = {
+  timeoutMs: 15_000,
+  maxConcurrentPerEndpoint: 10,
+  slotLeaseMs: 60_000,
+  disableAfterFailingMs: 5 * 24 * 60 * 60 * 1000,
+  responseSnippetBytes: 1024,
+};
 
-export interface AttemptDeps {
-  webhooks: WebhookStore;
+/** The ports one attempt uses. */
+export interface AttemptDeliveryDeps {
+  store: DeliveryStore;
   sender: HttpSender;
-  tasks: TaskQueue;
-  box: Pick<CredentialBox, 'openSecret'>;
   clock: Clock;
+  /** Jitter of the retry schedule. */
   random: Random;
-  deliverUrl: string;
+  /** The SSRF guard of the mode (see `createTargetGuard`). */
   guard: TargetGuard;
+  limits?: Partial<DeliveryLimits>;
 }
 
-/** What one attempt did. */
+/** The same ports with the delivery store given as its parts (see `deliveryStoreOverWebhookStore`). */
+export type WebhookStoreAttemptDeps = Omit<AttemptDeliveryDeps, 'store'> & WebhookStoreDeliveryDeps;
+
+/** A delivery task: make attempt `attempt` (1-based) of delivery `deliveryId`. */
+export interface AttemptTask {
+  deliveryId: string;
+  attempt: number;
+}
+
+/** What one call did. */
 export type AttemptResult =
-  | { skipped: 'unknown' | 'stale_or_duplicate' | 'not_pending' }
-  | { attempt: DeliveryAttempt };
+  | { kind: 'skipped'; reason: 'unknown_delivery' | 'not_pending' | 'stale_or_duplicate' }
+  | {
+      kind: 'attempted';
+      attempt: DeliveryAttempt;
+      delivery: DeliveryTransition;
+      /** The endpoint's health change, if any. */
+      endpoint: EndpointTransition | undefined;
+    };
+
+/** How an attempt ended, before its consequences are worked out. */
+interface Ending {
+  status: DeliveryAttempt['status'];
+  outcome: AttemptOutcome;
+  error: string | null;
+  snippet: string;
+  startedAt: number;
+  retryAfterMs?: number | undefined;
+  /** Whether the result says something about the endpoint's health (a refusal of our own does not). */
+  health: 'success' | 'failure' | 'none';
+  /** Why a `failed` outcome ended the delivery. */
+  failure?: DeliveryFailureReason;
+}
 
 /**
- * One signed delivery attempt. A task for an attempt that already ran (or a finished delivery) records
- * nothing. Headers: Standard Webhooks (`webhook-id` = the event id, so replays keep it) and Mailmon's own.
- * The result is recorded with compare-and-set; the next attempt is scheduled by name, so a retried task
- * cannot double-schedule. 410 disables the endpoint; so do five days of consecutive failures.
+ * Makes one attempt of a webhook delivery and records it. Guarantees:
+ * - Fenced: an attempt runs only while the delivery is pending with `attempt - 1` attempts, and its
+ *   record commits only if that still holds, so duplicate, stale and concurrent tasks record (and
+ *   schedule) at most once. A skipped task returns `kind: 'skipped'` and changes nothing.
+ * - Refused without a request: a deleted or disabled endpoint, a missing event, an endpoint without an
+ *   active secret, and a URL the guard refuses (a host that does not resolve is retried instead).
+ * - Sent signed (see `buildDeliveryRequest`) with a timeout and no redirects; classified by
+ *   `classifyResponse`; recorded with status, duration, error and at most 1 KiB of the response.
+ * - A retry is scheduled per `nextAttemptAt` (jittered, `Retry-After` honoured up to 24 h) after the
+ *   record commits; once the schedule is exhausted the delivery fails.
+ * - 410 disables the endpoint; so does a failure when the endpoint has failed without a single success
+ *   for 5 days. Either records an `endpoint.disabled` operator event and fails the delivery.
+ * - Endpoint failures are outcomes, never errors. When the endpoint already has its maximum of attempts
+ *   in flight, nothing is sent or recorded and {@link RetryAfterError} is thrown so the task runs again.
+ *   Store and sender faults propagate (the task is retried; the fencing makes that safe).
  */
 export async function attemptDelivery(
-  deps: AttemptDeps,
-  task: { deliveryId: string; attempt: number },
+  deps: AttemptDeliveryDeps | WebhookStoreAttemptDeps,
+  task: AttemptTask,
 ): Promise<AttemptResult> {
-  const found = await deps.webhooks.getDelivery(task.deliveryId);
-  if (!found) return { skipped: 'unknown' };
-  const { delivery, event, endpoint } = found;
-  if (delivery.state !== 'pending') return { skipped: 'not_pending' };
-  if (delivery.attempts !== task.attempt - 1) return { skipped: 'stale_or_duplicate' };
-  const started = deps.clock.now();
-  const record = async (
-    status: DeliveryAttempt['status'],
-    outcome: DeliveryAttempt['outcome'],
-    snippet: string,
-    retryAfterMs?: number,
-  ) => {
-    const at = deps.clock.now();
-    const failingSince = outcome === 'delivered' ? null : (endpoint?.failingSince ?? at);
-    const tooLong = outcome !== 'delivered' && at - (failingSince ?? at) >= DISABLE_AFTER_MS;
-    const next =
-      outcome === 'retry' && !tooLong
-        ? nextAttemptAt(task.attempt, at, deps.random, retryAfterMs)
-        : undefined;
-    const state = outcome === 'delivered' ? 'delivered' : next === undefined ? 'failed' : 'pending';
-    const attempt: DeliveryAttempt = {
-      attempt: task.attempt,
-      at,
-      durationMs: at - started,
-      status,
-      outcome,
-      responseSnippet: snippet.slice(0, 1024),
-      nextAttemptAt: next ?? null,
-    };
-    const disable =
-      outcome === 'endpoint_gone' ? 'endpoint answered 410 Gone' : tooLong ? 'failing for 5 days' : undefined;
-    const recorded = await deps.webhooks.recordAttempt(
-      delivery.id,
-      task.attempt - 1,
-      attempt,
-      { attempts: task.attempt, state, nextAttemptAt: next ?? null, lastStatus: status, updatedAt: at },
-      endpoint
-        ? {
-            failingSince,
-            ...(disable ? { status: 'disabled' as const, disabledReason: disable } : {}),
-            updatedAt: at,
-          }
-        : undefined,
-    );
-    if (!recorded) return { skipped: 'stale_or_duplicate' as const };
-    if (next !== undefined) {
-      await deps.tasks.enqueue({
-        name: taskName(delivery.id, String(task.attempt + 1)),
-        url: deps.deliverUrl,
-        body: { deliveryId: delivery.id, attempt: task.attempt + 1 },
-        scheduleAt: next,
-      });
-    }
-    return { attempt };
-  };
-  if (endpoint?.status !== 'enabled')
-    return record('refused', 'failed', endpoint ? 'endpoint disabled' : 'endpoint deleted');
-  const refusal = await deps.guard(endpoint.url);
-  if (refusal) return record('refused', 'failed', refusal);
-  const secrets = await Promise.all(
-    endpoint.secrets.map((s) => deps.box.openSecret(endpointSecretContext(endpoint.id), s.sealed)),
-  );
-  const body = JSON.stringify({
-    id: event.id,
-    type: event.type,
-    schemaVersion: event.schemaVersion,
-    occurredAt: event.occurredAt,
-    workspaceId: event.workspaceId,
-    tenantExternalId: event.tenantExternalId,
-    mailboxId: event.mailboxId,
-    seq: event.seq,
-    data: event.data,
+  const limits = { ...DEFAULT_DELIVERY_LIMITS, ...deps.limits };
+  const store = 'store' in deps ? deps.store : deliveryStoreOverWebhookStore(deps);
+  const { clock } = deps;
+  const loaded = await store.load(task.deliveryId, clock.now());
+  if (!loaded) return { kind: 'skipped', reason: 'unknown_delivery' };
+  const { delivery, event, endpoint } = loaded;
+  if (delivery.state !== 'pending') return { kind: 'skipped', reason: 'not_pending' };
+  if (delivery.attempts !== task.attempt - 1) return { kind: 'skipped', reason: 'stale_or_duplicate' };
+
+  const settle = (ending: Ending) =>
+    settleAttempt({ store, clock, random: deps.random, limits }, task, { delivery, endpoint }, ending);
+  const refusal = (error: string, failure: DeliveryFailureReason, health: Ending['health'] = 'none') =>
+    settle({
+      status: 'refused',
+      outcome: 'failed',
+      error,
+      snippet: '',
+      startedAt: clock.now(),
+      health,
+      failure,
+    });
+
+  if (!endpoint) return refusal('the endpoint was deleted', 'endpoint_deleted');
+  if (endpoint.status !== 'enabled') return refusal('the endpoint is disabled', 'endpoint_disabled');
+  if (!event) return refusal('the event no longer exists', 'event_missing');
+  if (endpoint.secrets.length === 0)
+    return refusal('the endpoint has no active signing secret', 'no_active_secret');
+  const verdict = await deps.guard(endpoint.url);
+  if (!verdict.allowed) {
+    if (!verdict.retryable) return refusal(verdict.reason, 'target_refused', 'failure');
+    return settle({
+      status: 'network_error',
+      outcome: 'retry',
+      error: verdict.reason,
+      snippet: '',
+      startedAt: clock.now(),
+      health: 'failure',
+    });
+  }
+
+  const holder = `${delivery.id}#${task.attempt}`;
+  const grant = await store.acquireSlot(endpoint.id, holder, {
+    limit: limits.maxConcurrentPerEndpoint,
+    now: clock.now(),
+    leaseMs: limits.slotLeaseMs,
   });
-  const timestamp = Math.floor(deps.clock.now() / 1000);
-  const headers = {
-    'content-type': 'application/json',
-    'user-agent': 'Mailmon-Webhooks/1',
-    'webhook-id': event.id,
-    'webhook-timestamp': String(timestamp),
-    'webhook-signature': standardSignature(secrets, event.id, timestamp, body),
-    'x-mailmon-delivery-id': delivery.id,
-    'x-mailmon-event-id': event.id,
-    'x-mailmon-attempt': String(task.attempt),
-    'x-mailmon-signature': mailmonSignature(secrets, timestamp, body),
+  if (!grant.acquired)
+    throw new RetryAfterError(
+      `Endpoint ${endpoint.id} already has ${limits.maxConcurrentPerEndpoint} attempts in flight`,
+      Math.max(1000, grant.retryAfterMs),
+    );
+  const startedAt = clock.now();
+  let result: HttpResult;
+  try {
+    const request = buildDeliveryRequest({
+      event,
+      delivery: { id: delivery.id, attempt: task.attempt },
+      endpoint,
+      now: startedAt,
+    });
+    result = await deps.sender.send({ ...request, timeoutMs: limits.timeoutMs });
+  } finally {
+    await store.releaseSlot(endpoint.id, holder);
+  }
+  const classified = classifyResponse(result, clock.now());
+  return settle({
+    status: result.kind === 'response' ? result.status : result.kind,
+    outcome: classified.outcome,
+    error: result.kind === 'response' ? null : result.error,
+    snippet: result.kind === 'response' ? truncateUtf8(result.body, limits.responseSnippetBytes) : '',
+    startedAt,
+    retryAfterMs: classified.retryAfterMs,
+    health: classified.outcome === 'delivered' ? 'success' : 'failure',
+    failure: classified.outcome === 'failed' ? 'rejected' : undefined,
+  });
+}
+
+/** Works out and records the consequences of an ended attempt, then schedules the next one. */
+async function settleAttempt(
+  deps: { store: DeliveryStore; clock: Clock; random: Random; limits: DeliveryLimits },
+  task: AttemptTask,
+  { delivery, endpoint }: { delivery: DeliveryState; endpoint: EndpointForDelivery | undefined },
+  ending: Ending,
+): Promise<AttemptResult> {
+  const at = deps.clock.now();
+  let endpointChange: EndpointTransition | undefined;
+  let disabled: EndpointDisableReason | undefined;
+  if (endpoint && ending.health === 'success' && endpoint.failingSince !== null)
+    endpointChange = { kind: 'healthy' };
+  if (endpoint && ending.health === 'failure') {
+    const failingSince = endpoint.failingSince ?? at;
+    if (ending.outcome === 'endpoint_gone') disabled = 'gone';
+    else if (at - failingSince >= deps.limits.disableAfterFailingMs) disabled = 'failing_for_5_days';
+    if (disabled) endpointChange = { kind: 'disabled', reason: disabled, at };
+    else if (endpoint.failingSince === null) endpointChange = { kind: 'failing', since: at };
+  }
+
+  let transition: DeliveryTransition;
+  if (ending.outcome === 'delivered') transition = { state: 'delivered' };
+  else if (disabled)
+    transition = { state: 'failed', reason: disabled === 'gone' ? 'endpoint_gone' : 'endpoint_disabled' };
+  else if (ending.outcome === 'retry') {
+    const next = nextAttemptAt(task.attempt, at, { random: deps.random, retryAfterMs: ending.retryAfterMs });
+    transition =
+      next === undefined
+        ? { state: 'failed', reason: 'retries_exhausted' }
+        : { state: 'pending', nextAttemptAt: next };
+  } else transition = { state: 'failed', reason: ending.failure ?? 'rejected' };
+
+  const attempt: DeliveryAttempt = {
+    attempt: task.attempt,
+    at,
+    durationMs: Math.max(0, at - ending.startedAt),
+    status: ending.status,
+    outcome: ending.outcome,
+    responseSnippet: ending.snippet,
+    error: ending.error,
+    nextAttemptAt: transition.state === 'pending' ? transition.nextAttemptAt : null,
   };
-  const response = await deps.sender.post(endpoint.url, headers, body, TIMEOUT_MS);
-  return record(
-    response.status,
-    classifyResponse(response.status),
-    response.snippet,
-    parseRetryAfter(response.retryAfter, deps.clock.now()),
-  );
+  const operatorEvent: OperatorEvent | undefined =
+    endpoint && disabled
+      ? {
+          type: 'endpoint.disabled',
+          workspaceId: endpoint.workspaceId,
+          endpointId: endpoint.id,
+          reason: disabled,
+          at,
+          deliveryId: delivery.id,
+          attempt: task.attempt,
+        }
+      : undefined;
+  const recorded = await deps.store.recordAttempt({
+    deliveryId: delivery.id,
+    endpointId: delivery.endpointId,
+    attempt,
+    delivery: transition,
+    ...(endpointChange ? { endpoint: endpointChange } : {}),
+    ...(operatorEvent ? { operatorEvent } : {}),
+  });
+  if (recorded === 'stale') return { kind: 'skipped', reason: 'stale_or_duplicate' };
+  if (transition.state === 'pending')
+    await deps.store.scheduleAttempt(delivery.id, task.attempt + 1, transition.nextAttemptAt);
+  return { kind: 'attempted', attempt, delivery: transition, endpoint: endpointChange };
 }

@@ -3,7 +3,7 @@ import type { Clock } from '../core/clock.js';
 import type { Ids } from '../core/ids.js';
 import { EVENT_TYPES } from '../events/event.js';
 import type { CredentialBox } from '../secrets/credentials.js';
-import { endpointSecretContext } from './attempt-delivery.js';
+import { endpointSecretContext } from './endpoint-secrets.js';
 import type { WebhookEndpoint } from './model.js';
 import type { WebhookStore } from './ports.js';
 import { generateWebhookSecret } from './sign.js';

@@ -32,18 +32,26 @@ export interface Delivery {
   attempts: number;
   nextAttemptAt: number | null;
   lastStatus: number | string | null;
+  /** Why a `failed` delivery ended. */
+  failureReason?: string | null;
   createdAt: number;
   updatedAt: number;
 }
 
 /** One recorded attempt of a delivery. */
 export interface DeliveryAttempt {
+  /** 1-based; also the fencing token of the attempt. */
   attempt: number;
+  /** When the attempt finished (epoch ms). */
   at: number;
   durationMs: number;
+  /** The HTTP status, or why there was none (`refused`: not sent by Mailmon's own decision). */
   status: number | 'timeout' | 'network_error' | 'refused';
   outcome: 'delivered' | 'retry' | 'failed' | 'endpoint_gone';
+  /** At most 1 KiB (UTF-8) of the response body. */
   responseSnippet: string;
+  /** What went wrong without an HTTP answer (timeout, network error, refused target), else null. */
+  error: string | null;
   nextAttemptAt: number | null;
 }
 

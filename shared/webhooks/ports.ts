@@ -36,12 +36,148 @@ export interface WebhookStore {
   listAttempts(deliveryId: string): Promise<DeliveryAttempt[]>;
 }
 
-/** One HTTP POST, without following redirects, bounded in time; never throws for endpoint failures. */
+/** One outgoing webhook POST. */
+export interface HttpRequest {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  /** The whole exchange (connect, send, read the kept part of the answer) is abandoned after this. */
+  timeoutMs?: number;
+}
+
+/** What came of an {@link HttpRequest}: an answer, or why there was none. */
+export type HttpResult =
+  | {
+      kind: 'response';
+      status: number;
+      /** Response headers, names lower-cased. */
+      headers: Record<string, string>;
+      /** The start of the response body (UTF-8), bounded by the sender's byte limit. */
+      body: string;
+    }
+  | { kind: 'timeout'; error: string }
+  | { kind: 'network_error'; error: string };
+
+/**
+ * Sends one HTTP POST. Guarantees: no redirect is followed (a 3xx is returned as it is), the exchange is
+ * bounded in time, only a bounded prefix of the response body is read, and endpoint failures (refused
+ * connections, resets, DNS errors, timeouts) are results, never thrown.
+ */
 export interface HttpSender {
-  post(
-    url: string,
-    headers: Record<string, string>,
-    body: string,
-    timeoutMs: number,
-  ): Promise<{ status: number | 'timeout' | 'network_error'; retryAfter: string | null; snippet: string }>;
+  send(request: HttpRequest): Promise<HttpResult>;
+}
+
+/** Resolves a host name to every address it has (IPv4 and IPv6); rejects when it has none. */
+export type DnsResolver = (hostname: string) => Promise<string[]>;
+
+/** A delivery as an attempt needs it. */
+export interface DeliveryState {
+  id: string;
+  workspaceId: string;
+  endpointId: string;
+  eventId: string;
+  state: 'pending' | 'delivered' | 'failed';
+  /** Attempts recorded so far; attempt `n` may only be recorded while this is `n - 1`. */
+  attempts: number;
+}
+
+/** An endpoint as an attempt needs it. */
+export interface EndpointForDelivery {
+  id: string;
+  workspaceId: string;
+  url: string;
+  status: 'enabled' | 'disabled';
+  /** Start of the current run of consecutive failures, or null while healthy. */
+  failingSince: number | null;
+  /** Plaintext `whsec_…` secrets active at load time, newest first. */
+  secrets: string[];
+}
+
+/** A delivery with its event and endpoint, read together. */
+export interface LoadedDelivery {
+  delivery: DeliveryState;
+  /** Undefined when the event no longer exists. */
+  event: MailmonEvent | undefined;
+  /** Undefined when the endpoint was deleted. */
+  endpoint: EndpointForDelivery | undefined;
+}
+
+/** Where a delivery goes after an attempt. */
+export type DeliveryTransition =
+  | { state: 'pending'; nextAttemptAt: number }
+  | { state: 'delivered' }
+  | { state: 'failed'; reason: DeliveryFailureReason };
+
+/** Why a delivery ended without success. */
+export type DeliveryFailureReason =
+  | 'rejected'
+  | 'endpoint_gone'
+  | 'retries_exhausted'
+  | 'endpoint_disabled'
+  | 'endpoint_deleted'
+  | 'event_missing'
+  | 'target_refused'
+  | 'no_active_secret';
+
+/** Why an endpoint was disabled by delivery. */
+export type EndpointDisableReason = 'gone' | 'failing_for_5_days';
+
+/**
+ * A change to the endpoint's health. Only changes are sent: `healthy` when it was failing, `failing`
+ * when it was healthy, `disabled` once, so successful deliveries do not write the endpoint at all.
+ */
+export type EndpointTransition =
+  | { kind: 'healthy' }
+  | { kind: 'failing'; since: number }
+  | { kind: 'disabled'; reason: EndpointDisableReason; at: number };
+
+/** An event for Mailmon's operators (not delivered to customers). */
+export interface OperatorEvent {
+  type: 'endpoint.disabled';
+  workspaceId: string;
+  endpointId: string;
+  reason: EndpointDisableReason;
+  at: number;
+  /** The delivery and attempt whose result disabled the endpoint. */
+  deliveryId: string;
+  attempt: number;
+}
+
+/** Everything one attempt writes, committed atomically. */
+export interface AttemptRecord {
+  deliveryId: string;
+  endpointId: string;
+  attempt: DeliveryAttempt;
+  delivery: DeliveryTransition;
+  endpoint?: EndpointTransition;
+  operatorEvent?: OperatorEvent;
+}
+
+/** Outcome of asking for a concurrency slot on an endpoint. */
+export type SlotGrant = { acquired: true } | { acquired: false; retryAfterMs: number };
+
+/**
+ * Storage for delivery attempts. Implementations guarantee:
+ * - `recordAttempt` is fenced by the attempt number: it commits only while the delivery is `pending` with
+ *   exactly `attempt.attempt - 1` attempts, and then writes the attempt, the delivery transition, the
+ *   endpoint transition and the operator event in one atomic step. Otherwise it writes nothing and answers
+ *   `stale` — a duplicate or out-of-date task can never record twice or move a finished delivery.
+ * - An endpoint transition `failing` keeps an earlier `failingSince`; `disabled` is applied (and its
+ *   operator event stored) only while the endpoint is still enabled.
+ * - `scheduleAttempt` is idempotent per `(deliveryId, attempt)`.
+ * - Slots are leases: at most `limit` holders per endpoint at once; a holder that never releases loses
+ *   its slot when the lease expires; acquiring again with the same holder renews its slot.
+ */
+export interface DeliveryStore {
+  /** The delivery, its event and its endpoint (with the secrets active at `now`), or undefined. */
+  load(deliveryId: string, now: number): Promise<LoadedDelivery | undefined>;
+  recordAttempt(record: AttemptRecord): Promise<'recorded' | 'stale'>;
+  /** Arranges for `attempt` of the delivery to run at `at` (epoch ms). */
+  scheduleAttempt(deliveryId: string, attempt: number, at: number): Promise<void>;
+  acquireSlot(
+    endpointId: string,
+    holder: string,
+    options: { limit: number; now: number; leaseMs: number },
+  ): Promise<SlotGrant>;
+  releaseSlot(endpointId: string, holder: string): Promise<void>;
 }
