@@ -37,7 +37,10 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.stop());
 
-async function connect(mailboxExternalId: string): Promise<{ mailboxId: string; page: string }> {
+async function connect(
+  mailboxExternalId: string,
+  address = email,
+): Promise<{ mailboxId: string; page: string }> {
   const created = await fetch(`${stack.apiUrl}/v1/mailboxes/connect-sessions`, {
     method: 'POST',
     headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
@@ -47,7 +50,7 @@ async function connect(mailboxExternalId: string): Promise<{ mailboxId: string; 
   const { connectUrl } = (await created.json()) as { connectUrl: string };
   const toConsent = await fetch(connectUrl, { redirect: 'manual' });
   expect(toConsent.status).toBe(302);
-  const callback = await approveConsent(toConsent.headers.get('location')!, email);
+  const callback = await approveConsent(toConsent.headers.get('location')!, address);
   expect(callback.startsWith(`${stack.functionsUrl}/oauthCallback`)).toBe(true);
   const done = await fetch(callback, { redirect: 'manual' });
   const page = await done.text();
@@ -259,4 +262,74 @@ describe('the local stack, end to end', () => {
     }
     expect(logs.length).toBeGreaterThan(0);
   });
+  it('deletes a mailbox: stops its watch, revokes its grant and purges its data, leaving other mailboxes be', async () => {
+    const grace = 'grace@example.com';
+    await stack.gmail.admin.createUser(grace);
+    await stack.gmail.admin.addMessage(grace, {
+      from: 'x@example.com',
+      to: grace,
+      subject: 'Old',
+      text: '.',
+    });
+    const { mailboxId } = await connect('grace-inbox', grace);
+    const mailbox = stack.runtime.db.collection('mailboxes').doc(mailboxId);
+    await eventually(
+      async () => ((await mailbox.get()).get('syncState') === 'healthy' ? true : undefined),
+      30_000,
+      'grace’s initial sync',
+    );
+    await stack.gmail.admin.addMessage(grace, {
+      from: 'x@example.com',
+      to: grace,
+      subject: 'New',
+      text: '.',
+    });
+    await stack.gmail.flushNotifications();
+    // the endpoint created earlier takes message.created: its receiver is closed, so deliveries stay pending
+    const deliveries = stack.runtime.db.collection('deliveries').where('mailboxId', '==', mailboxId);
+    await eventually(
+      async () => ((await deliveries.get()).size > 0 ? true : undefined),
+      30_000,
+      'a delivery',
+    );
+    const credential = (await stack.runtime.db.collection('credentials').doc(mailboxId).get()).data()!;
+    const refreshToken = await stack.runtime.box.openRefreshToken(
+      credential.credentialKey,
+      credential.sealedRefreshToken,
+    );
+    expect((await stack.gmail.admin.user(grace)).watch).not.toBeNull();
+
+    const deleted = await fetch(`${stack.apiUrl}/v1/mailboxes/${mailboxId}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${apiKey}` },
+    });
+    expect(deleted.status).toBe(204);
+
+    const gone = await fetch(`${stack.apiUrl}/v1/mailboxes/${mailboxId}`, {
+      headers: { authorization: `Bearer ${apiKey}` },
+    });
+    expect(gone.status).toBe(404);
+    expect((await stack.gmail.admin.user(grace)).watch).toBeNull();
+    const refresh = await fetch(stack.gmail.endpoints.tokenUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: refreshToken,
+        client_id: stack.runtime.config.oauth.clientId,
+        client_secret: stack.runtime.config.oauth.clientSecret,
+      }),
+    });
+    expect(refresh.status).toBe(400);
+    expect(await refresh.json()).toMatchObject({ error: 'invalid_grant' });
+    expect((await mailbox.get()).exists).toBe(false);
+    for (const sub of ['messages', 'threads', 'events', 'syncRuns', 'lease'])
+      expect((await mailbox.collection(sub).get()).size, sub).toBe(0);
+    expect((await stack.runtime.db.collection('credentials').doc(mailboxId).get()).exists).toBe(false);
+    expect((await deliveries.get()).size).toBe(0);
+
+    const other = (await stack.runtime.db.collection('mailboxes').doc(connectedMailboxId).get()).data()!;
+    expect(other).toMatchObject({ status: 'active', emailAddress: email });
+    expect((await stack.gmail.admin.user(email)).watch).not.toBeNull();
+  }, 90_000);
 });

@@ -41,6 +41,11 @@ export interface AdminTokens {
 export class GmailAdminClient {
   constructor(private readonly baseUrl: string) {}
 
+  /** A user's mailbox state, including its watch (null when stopped or never started). */
+  user(email: string): Promise<{ email: string; historyId: string; watch: { topicName: string } | null }> {
+    return this.call('GET', `/users/${encodeURIComponent(email)}`);
+  }
+
   createUser(email: string): Promise<{ email: string; historyId: string }> {
     return this.call('POST', '/users', { email });
   }

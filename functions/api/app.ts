@@ -1,5 +1,6 @@
 import type { HttpFunction } from '@google-cloud/functions-framework';
 import type { Logger } from '../../shared/runtime/logger.js';
+import type { CredentialBox } from '../../shared/secrets/credentials.js';
 import { authenticateApiKey } from '../../shared/workspaces/api-keys.js';
 import type { WorkspaceStore } from '../../shared/workspaces/ports.js';
 import type { Route } from './http/route.js';
@@ -14,6 +15,7 @@ import { type WebhookRouteDeps, webhookRoutes } from './routes/webhooks.js';
 /** Everything the `api` function's routes need; built by the composition root. */
 export interface ApiDeps extends ConnectRouteDeps, WebhookRouteDeps, MailboxRouteDeps {
   workspaces: WorkspaceStore;
+  box: CredentialBox;
 }
 
 /** Every route of the public API, in documentation order. */

@@ -6,9 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CLIENT, type GmailEmulator, startGmailEmulator } from '../../emulators/gmail/index.js';
 import { newProjectId, testFirestore } from '../../emulators/testing/index.js';
 import { FirestoreConnectSessionStore } from '../../shared/adapters/firestore/firestore-connect-session-store.js';
+import { FirestoreMailboxDeletionStore } from '../../shared/adapters/firestore/firestore-mailbox-deletion-store.js';
 import { FirestoreReadModel } from '../../shared/adapters/firestore/firestore-read-model.js';
 import { FirestoreWebhookStore } from '../../shared/adapters/firestore/firestore-webhook-store.js';
 import { FirestoreWorkspaceStore } from '../../shared/adapters/firestore/firestore-workspace-store.js';
+import { GmailApiRelease } from '../../shared/adapters/gmail-api/gmail-api-release.js';
 import { GoogleOAuthProvider } from '../../shared/adapters/google-oauth/google-oauth-provider.js';
 import { LocalKeyWrapper } from '../../shared/adapters/local-key-wrapper/local-key-wrapper.js';
 import { ManualClock } from '../../shared/core/clock.js';
@@ -47,6 +49,13 @@ beforeAll(async () => {
     webhooks: new FirestoreWebhookStore(db),
     reads: new FirestoreReadModel(db),
     box: new CredentialBox(new LocalKeyWrapper({ k: randomBytes(32).toString('base64') }, 'k')),
+    mailboxDeletion: new FirestoreMailboxDeletionStore(db),
+    gmailRelease: new GmailApiRelease({
+      ...DEFAULT_CLIENT,
+      rootUrl: gmail.endpoints.rootUrl,
+      tokenUrl: gmail.endpoints.tokenUrl,
+      revokeUrl: gmail.endpoints.revokeUrl,
+    }),
   };
   apiKey = (await issueApiKey({ workspaces, clock }, 'ws_a', 'test')).apiKey;
   otherKey = (await issueApiKey({ workspaces, clock }, 'ws_b', 'test')).apiKey;

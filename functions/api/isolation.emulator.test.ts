@@ -7,9 +7,11 @@ import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newProjectId, testFirestore } from '../../emulators/testing/index.js';
 import { FirestoreConnectSessionStore } from '../../shared/adapters/firestore/firestore-connect-session-store.js';
+import { FirestoreMailboxDeletionStore } from '../../shared/adapters/firestore/firestore-mailbox-deletion-store.js';
 import { FirestoreReadModel } from '../../shared/adapters/firestore/firestore-read-model.js';
 import { FirestoreWebhookStore } from '../../shared/adapters/firestore/firestore-webhook-store.js';
 import { FirestoreWorkspaceStore } from '../../shared/adapters/firestore/firestore-workspace-store.js';
+import { GmailApiRelease } from '../../shared/adapters/gmail-api/gmail-api-release.js';
 import { LocalKeyWrapper } from '../../shared/adapters/local-key-wrapper/local-key-wrapper.js';
 import { CreateConnectSessionInput } from '../../shared/connect/create-connect-session.js';
 import { systemClock } from '../../shared/core/clock.js';
@@ -42,6 +44,15 @@ beforeAll(async () => {
     webhooks: new FirestoreWebhookStore(db),
     reads: new FirestoreReadModel(db),
     box: new CredentialBox(new LocalKeyWrapper({ k: randomBytes(32).toString('base64') }, 'k')),
+    mailboxDeletion: new FirestoreMailboxDeletionStore(db),
+    // the mailboxes here have no credential, so nothing may reach Google: a closed port makes sure
+    gmailRelease: new GmailApiRelease({
+      rootUrl: 'http://127.0.0.1:9',
+      tokenUrl: 'http://127.0.0.1:9/token',
+      revokeUrl: 'http://127.0.0.1:9/revoke',
+      clientId: 'c',
+      clientSecret: 's',
+    }),
   };
   keys.a = (await issueApiKey({ workspaces, clock: systemClock }, 'ws_a', 'a')).apiKey;
   keys.b = (await issueApiKey({ workspaces, clock: systemClock }, 'ws_b', 'b')).apiKey;
@@ -147,6 +158,17 @@ describe('workspace isolation', () => {
   it('GET /v1/mailboxes/:mailboxId refuses another workspace’s key', async () => {
     expect((await call('b', 'GET', '/v1/mailboxes/mbx_a')).status).toBe(404);
     expect((await call('a', 'GET', '/v1/mailboxes/mbx_a')).status).toBe(200);
+  });
+
+  it('DELETE /v1/mailboxes/:mailboxId refuses another workspace’s key and deletes nothing', async () => {
+    const before = (await db.collection('mailboxes').doc('mbx_a').get()).data();
+    const events = (await db.collection('mailboxes').doc('mbx_a').collection('events').get()).size;
+    const refused = await call('b', 'DELETE', '/v1/mailboxes/mbx_a');
+    expect(refused.status).toBe(404);
+    expect(await refused.json()).toMatchObject({ code: 'not_found' });
+    expect((await db.collection('mailboxes').doc('mbx_a').get()).data()).toEqual(before);
+    expect((await db.collection('mailboxes').doc('mbx_a').collection('events').get()).size).toBe(events);
+    expect((await db.collection('mailboxes').doc('mbx_a').collection('lease').get()).size).toBe(0);
   });
 
   it('GET /v1/mailboxes/:mailboxId/events refuses another workspace’s key, and pages by seq for the owner', async () => {

@@ -1,5 +1,6 @@
 import type { HttpFunction } from '@google-cloud/functions-framework';
 import { CONTROL_JOBS, type ControlJob, runControlJob } from '../../shared/control/run-control-job.js';
+import { resumeMailboxDeletions } from '../../shared/mailboxes/delete-mailbox.js';
 import type { Runtime } from '../../shared/runtime/composition-root.js';
 import { mapErrorToHttp } from '../../shared/runtime/error-mapping.js';
 import { describeError } from '../../shared/runtime/logger.js';
@@ -39,6 +40,7 @@ export function createControlFunction(rt: () => Promise<Runtime>): HttpFunction 
           dispatcher: r.dispatcher,
           directory: r.directory,
           clock: r.clock,
+          resumeDeletions: () => resumeMailboxDeletions(r),
           recoverWebhooks: async () => {
             const deps = {
               webhooks: r.webhooks,

@@ -1,7 +1,7 @@
 /** A mailbox as the control jobs see it. */
 export interface MailboxSummary {
   id: string;
-  status: 'active' | 'reconnect_required' | 'disabled';
+  status: 'active' | 'reconnect_required' | 'disabled' | 'deleting';
   watchExpiresAt: number | null;
   lastSuccessfulSyncAt: number | null;
   dirty: boolean;

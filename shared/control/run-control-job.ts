@@ -40,13 +40,15 @@ export interface ControlDeps {
   pollAfterMs?: number;
   /** Fans out events the syncs left pending and re-enqueues overdue delivery attempts. */
   recoverWebhooks(): Promise<{ events: number; deliveries: number; overdue: number }>;
+  /** Finishes mailbox deletions left unfinished (interrupted, or larger than one request). */
+  resumeDeletions(): Promise<{ examined: number; deleted: number; failed: number }>;
 }
 
 /**
  * Runs one control job. `renew_watches` renews watches expiring within a day (Google recommends daily
  * renewal); `recover_stuck_syncs` re-dispatches mailboxes with an unserved wakeup or an interrupted full
  * sync; `poll_mailboxes` dispatches mailboxes not synced for `pollAfterMs`, catching dropped pushes;
- * `prune` deletes expired documents. Webhook jobs belong to the delivery subsystem and refuse to run
+ * `prune` deletes expired documents and finishes mailbox deletions left unfinished. Webhook jobs belong to the delivery subsystem and refuse to run
  * until it is deployed.
  */
 export async function runControlJob(deps: ControlDeps, job: ControlJob): Promise<JobReport> {
@@ -93,9 +95,11 @@ export async function runControlJob(deps: ControlDeps, job: ControlJob): Promise
       return report;
     case 'prune': {
       const pruned = await deps.queries.pruneExpired(now, batch);
-      report.acted = Object.values(pruned).reduce((a, b) => a + b, 0);
-      report.examined = report.acted;
-      report.details = pruned;
+      const deletions = await deps.resumeDeletions();
+      report.acted = Object.values(pruned).reduce((a, b) => a + b, 0) + deletions.deleted;
+      report.examined = report.acted + deletions.examined - deletions.deleted;
+      report.failed = deletions.failed;
+      report.details = { ...pruned, mailboxesDeleted: deletions.deleted };
       return report;
     }
     case 'recover_webhook_deliveries': {

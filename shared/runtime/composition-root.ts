@@ -7,12 +7,14 @@ import { CloudTasksQueue } from '../adapters/cloud-tasks/cloud-tasks-queue.js';
 import { FirestoreConnectSessionStore } from '../adapters/firestore/firestore-connect-session-store.js';
 import { FirestoreControlQueries } from '../adapters/firestore/firestore-control-queries.js';
 import { FirestoreCredentialStore } from '../adapters/firestore/firestore-credential-store.js';
+import { FirestoreMailboxDeletionStore } from '../adapters/firestore/firestore-mailbox-deletion-store.js';
 import { FirestoreMailboxRegistry } from '../adapters/firestore/firestore-mailbox-registry.js';
 import { FirestoreReadModel } from '../adapters/firestore/firestore-read-model.js';
 import { FirestoreMailboxDirectory, FirestoreSyncStore } from '../adapters/firestore/firestore-sync-store.js';
 import { FirestoreWebhookStore } from '../adapters/firestore/firestore-webhook-store.js';
 import { FirestoreWorkspaceStore } from '../adapters/firestore/firestore-workspace-store.js';
 import { GmailApiClient, type GmailApiConfig } from '../adapters/gmail-api/gmail-api-client.js';
+import { GmailApiRelease } from '../adapters/gmail-api/gmail-api-release.js';
 import { GmailApiWatcher } from '../adapters/gmail-api/gmail-api-watcher.js';
 import { GoogleOAuthProvider } from '../adapters/google-oauth/google-oauth-provider.js';
 import { FetchHttpSender } from '../adapters/http-sender/fetch-http-sender.js';
@@ -62,6 +64,8 @@ export interface Runtime {
   guard: TargetGuard;
   random: Random;
   renewer: WatchRenewer;
+  mailboxDeletion: FirestoreMailboxDeletionStore;
+  gmailRelease: GmailApiRelease;
   gmailFor(mailbox: MailboxSyncState): Promise<GmailClient>;
 }
 
@@ -160,6 +164,8 @@ export function buildRuntime(
             serviceAccountEmail: config.invokerEmails[0]!,
           })
         : new FirestoreLocalTaskQueue(db, clock),
+    mailboxDeletion: new FirestoreMailboxDeletionStore(db),
+    gmailRelease: new GmailApiRelease({ ...gmailConfig, revokeUrl: config.oauth.revokeUrl }),
     renewer: { renew: async (mailboxId) => watcher.watch(await refreshTokenOf(mailboxId)) },
     async gmailFor(mailbox) {
       return new GmailApiClient(gmailConfig, await refreshTokenOf(mailbox.id));

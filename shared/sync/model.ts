@@ -46,7 +46,7 @@ export interface MailboxSyncState {
   workspaceId: string;
   tenantExternalId: string;
   emailAddress: string;
-  status: 'active' | 'reconnect_required' | 'disabled';
+  status: 'active' | 'reconnect_required' | 'disabled' | 'deleting';
   syncState: 'initializing' | 'healthy' | 'lagging' | 'failed';
   /** Last committed Gmail historyId (decimal string); null until the first full sync finished. */
   cursor: string | null;

@@ -1,11 +1,12 @@
 import * as v from 'valibot';
 import type { FirestoreReadModel } from '../../../shared/adapters/firestore/firestore-read-model.js';
 import { EVENT_TYPES } from '../../../shared/events/event.js';
+import { type DeleteMailboxDeps, deleteMailbox } from '../../../shared/mailboxes/delete-mailbox.js';
 import { problem } from '../../../shared/runtime/problem.js';
 import { defineRoute } from '../http/route.js';
 
 /** What the mailbox routes need. */
-export interface MailboxRouteDeps {
+export interface MailboxRouteDeps extends DeleteMailboxDeps {
   reads: FirestoreReadModel;
 }
 
@@ -83,6 +84,29 @@ export const mailboxRoutes = [
     async handle({ deps, workspaceId, params }) {
       const m = await deps.reads.getMailbox(workspaceId, params.mailboxId);
       return m ? { status: 200, body: m } : notFound();
+    },
+  }),
+  defineRoute<MailboxRouteDeps, ReturnType<typeof idParams>>({
+    method: 'DELETE',
+    path: '/v1/mailboxes/:mailboxId',
+    operationId: 'deleteMailbox',
+    summary:
+      'Delete a mailbox: stop its Gmail watch, revoke its token and purge its mirror, events, sync runs and deliveries',
+    tag: 'Mailboxes',
+    auth: 'apiKey',
+    params: idParams(),
+    responses: {
+      204: { description: 'Deleted, nothing of it is left' },
+      202: {
+        description: 'Deleting: syncs have stopped and the rest of the purge finishes in the background',
+        schema: v.object({ id: v.string(), status: v.literal('deleting') }),
+      },
+    },
+    async handle({ deps, workspaceId, params }) {
+      const result = await deleteMailbox(deps, { workspaceId, mailboxId: params.mailboxId });
+      if (result.outcome === 'not_found') return notFound();
+      if (result.outcome === 'deleted') return { status: 204 };
+      return { status: 202, body: { id: params.mailboxId, status: 'deleting' } };
     },
   }),
   defineRoute<MailboxRouteDeps, ReturnType<typeof idParams>, ReturnType<typeof eventsQuery>>({

@@ -22,11 +22,11 @@ export class FirestoreMailboxRegistry implements MailboxRegistry {
         mailboxes
           .where('workspaceId', '==', input.workspaceId)
           .where('tenantExternalId', '==', input.tenantExternalId)
-          .where('mailboxExternalId', '==', input.mailboxExternalId)
-          .limit(1),
+          .where('mailboxExternalId', '==', input.mailboxExternalId),
       );
       const now = this.clock.now();
-      const found = existing.docs[0];
+      // a mailbox being deleted is let go; connecting again starts a new one
+      const found = existing.docs.find((d) => d.get('status') !== 'deleting');
       if (found) {
         if (found.get('emailAddress') !== input.emailAddress) {
           throw new NonRetryableError(
