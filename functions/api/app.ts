@@ -10,10 +10,15 @@ import { keyAndDeliveryRoutes } from './routes/keys-and-deliveries.js';
 import { type MailboxRouteDeps, mailboxRoutes } from './routes/mailboxes.js';
 import { healthRoute, openApiRoute } from './routes/meta.js';
 import { messageAndThreadRoutes } from './routes/mirror.js';
+import { type ObservabilityRouteDeps, observabilityRoutes } from './routes/observability.js';
 import { type WebhookRouteDeps, webhookRoutes } from './routes/webhooks.js';
 
 /** Everything the `api` function's routes need; built by the composition root. */
-export interface ApiDeps extends ConnectRouteDeps, WebhookRouteDeps, MailboxRouteDeps {
+export interface ApiDeps
+  extends ConnectRouteDeps,
+    WebhookRouteDeps,
+    MailboxRouteDeps,
+    ObservabilityRouteDeps {
   workspaces: WorkspaceStore;
   box: CredentialBox;
 }
@@ -26,6 +31,7 @@ export function apiRoutes(apiBaseUrl: () => string | undefined): Route<ApiDeps>[
     beginConsentRoute,
     ...(mailboxRoutes as Route<ApiDeps>[]),
     ...(messageAndThreadRoutes as Route<ApiDeps>[]),
+    ...(observabilityRoutes as Route<ApiDeps>[]),
     ...(webhookRoutes as Route<ApiDeps>[]),
     ...(keyAndDeliveryRoutes as Route<ApiDeps>[]),
   ];

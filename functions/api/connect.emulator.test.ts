@@ -1,24 +1,17 @@
-import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { http } from '@google-cloud/functions-framework';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CLIENT, type GmailEmulator, startGmailEmulator } from '../../emulators/gmail/index.js';
 import { newProjectId, testFirestore } from '../../emulators/testing/index.js';
-import { FirestoreConnectSessionStore } from '../../shared/adapters/firestore/firestore-connect-session-store.js';
-import { FirestoreMailboxDeletionStore } from '../../shared/adapters/firestore/firestore-mailbox-deletion-store.js';
-import { FirestoreReadModel } from '../../shared/adapters/firestore/firestore-read-model.js';
-import { FirestoreWebhookStore } from '../../shared/adapters/firestore/firestore-webhook-store.js';
 import { FirestoreWorkspaceStore } from '../../shared/adapters/firestore/firestore-workspace-store.js';
 import { GmailApiRelease } from '../../shared/adapters/gmail-api/gmail-api-release.js';
 import { GoogleOAuthProvider } from '../../shared/adapters/google-oauth/google-oauth-provider.js';
-import { LocalKeyWrapper } from '../../shared/adapters/local-key-wrapper/local-key-wrapper.js';
 import { ManualClock } from '../../shared/core/clock.js';
-import { randomIds } from '../../shared/core/ids.js';
 import { jsonLogger } from '../../shared/runtime/logger.js';
-import { CredentialBox } from '../../shared/secrets/credentials.js';
 import { issueApiKey } from '../../shared/workspaces/api-keys.js';
 import { createApiFunction } from './app.js';
+import { firestoreApiDeps } from './testing/api-deps.js';
 
 const projectId = newProjectId('api-connect');
 const db = testFirestore(projectId);
@@ -32,9 +25,8 @@ let otherKey: string;
 beforeAll(async () => {
   gmail = await startGmailEmulator({ users: ['ada@example.com'] });
   const workspaces = new FirestoreWorkspaceStore(db);
-  const deps = {
+  const deps = firestoreApiDeps(db, {
     workspaces,
-    sessions: new FirestoreConnectSessionStore(db),
     oauth: new GoogleOAuthProvider({
       ...DEFAULT_CLIENT,
       redirectUri: 'http://127.0.0.1/oauth/callback',
@@ -44,19 +36,13 @@ beforeAll(async () => {
       gmailApiUrl: gmail.endpoints.rootUrl,
     }),
     clock,
-    ids: randomIds,
-    apiBaseUrl: 'http://api.test',
-    webhooks: new FirestoreWebhookStore(db),
-    reads: new FirestoreReadModel(db),
-    box: new CredentialBox(new LocalKeyWrapper({ k: randomBytes(32).toString('base64') }, 'k')),
-    mailboxDeletion: new FirestoreMailboxDeletionStore(db),
     gmailRelease: new GmailApiRelease({
       ...DEFAULT_CLIENT,
       rootUrl: gmail.endpoints.rootUrl,
       tokenUrl: gmail.endpoints.tokenUrl,
       revokeUrl: gmail.endpoints.revokeUrl,
     }),
-  };
+  });
   apiKey = (await issueApiKey({ workspaces, clock }, 'ws_a', 'test')).apiKey;
   otherKey = (await issueApiKey({ workspaces, clock }, 'ws_b', 'test')).apiKey;
   http(

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { http } from '@google-cloud/functions-framework';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
@@ -6,22 +5,15 @@ import fc from 'fast-check';
 import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newProjectId, testFirestore } from '../../emulators/testing/index.js';
-import { FirestoreConnectSessionStore } from '../../shared/adapters/firestore/firestore-connect-session-store.js';
-import { FirestoreMailboxDeletionStore } from '../../shared/adapters/firestore/firestore-mailbox-deletion-store.js';
-import { FirestoreReadModel } from '../../shared/adapters/firestore/firestore-read-model.js';
-import { FirestoreWebhookStore } from '../../shared/adapters/firestore/firestore-webhook-store.js';
 import { FirestoreWorkspaceStore } from '../../shared/adapters/firestore/firestore-workspace-store.js';
-import { GmailApiRelease } from '../../shared/adapters/gmail-api/gmail-api-release.js';
-import { LocalKeyWrapper } from '../../shared/adapters/local-key-wrapper/local-key-wrapper.js';
 import { CreateConnectSessionInput } from '../../shared/connect/create-connect-session.js';
 import { systemClock } from '../../shared/core/clock.js';
-import { randomIds } from '../../shared/core/ids.js';
 import { jsonLogger } from '../../shared/runtime/logger.js';
-import { CredentialBox } from '../../shared/secrets/credentials.js';
 import { CreateEndpointInput, UpdateEndpointInput } from '../../shared/webhooks/manage-endpoints.js';
 import { issueApiKey } from '../../shared/workspaces/api-keys.js';
 import { createApiFunction } from './app.js';
 import { CreateApiKeyInput } from './routes/keys-and-deliveries.js';
+import { firestoreApiDeps } from './testing/api-deps.js';
 
 const db = testFirestore(newProjectId('api-isolation'));
 let server: Server;
@@ -31,29 +23,7 @@ let endpointOfA = '';
 
 beforeAll(async () => {
   const workspaces = new FirestoreWorkspaceStore(db);
-  const deps = {
-    workspaces,
-    sessions: new FirestoreConnectSessionStore(db),
-    oauth: {
-      authorizeUrl: () => 'http://consent.invalid',
-      exchangeCode: async () => Promise.reject(new Error('unused')),
-    },
-    clock: systemClock,
-    ids: randomIds,
-    apiBaseUrl: 'http://api.test',
-    webhooks: new FirestoreWebhookStore(db),
-    reads: new FirestoreReadModel(db),
-    box: new CredentialBox(new LocalKeyWrapper({ k: randomBytes(32).toString('base64') }, 'k')),
-    mailboxDeletion: new FirestoreMailboxDeletionStore(db),
-    // the mailboxes here have no credential, so nothing may reach Google: a closed port makes sure
-    gmailRelease: new GmailApiRelease({
-      rootUrl: 'http://127.0.0.1:9',
-      tokenUrl: 'http://127.0.0.1:9/token',
-      revokeUrl: 'http://127.0.0.1:9/revoke',
-      clientId: 'c',
-      clientSecret: 's',
-    }),
-  };
+  const deps = firestoreApiDeps(db, { workspaces });
   keys.a = (await issueApiKey({ workspaces, clock: systemClock }, 'ws_a', 'a')).apiKey;
   keys.b = (await issueApiKey({ workspaces, clock: systemClock }, 'ws_b', 'b')).apiKey;
   http(
@@ -169,6 +139,74 @@ describe('workspace isolation', () => {
     expect((await db.collection('mailboxes').doc('mbx_a').get()).data()).toEqual(before);
     expect((await db.collection('mailboxes').doc('mbx_a').collection('events').get()).size).toBe(events);
     expect((await db.collection('mailboxes').doc('mbx_a').collection('lease').get()).size).toBe(0);
+  });
+
+  it('GET /v1/mailboxes/:mailboxId/sync-runs refuses another workspace’s key, and pages newest first', async () => {
+    const runs = db.collection('mailboxes').doc('mbx_a').collection('syncRuns');
+    for (const [id, startedAt] of [
+      ['run_1', 1000],
+      ['run_2', 2000],
+      ['run_3', 3000],
+    ] as const)
+      await runs.doc(id).set({
+        id,
+        mailboxId: 'mbx_a',
+        kind: 'incremental',
+        previousCursor: '1',
+        nextCursor: '2',
+        startedAt,
+        finishedAt: startedAt + 10,
+        outcome: 'succeeded',
+        counts: { pages: 1, fetched: 1, events: 1, messagesWritten: 1, messagesDeleted: 0 },
+        expireAt: new Date(startedAt + 86_400_000),
+      });
+    expect((await call('b', 'GET', '/v1/mailboxes/mbx_a/sync-runs')).status).toBe(404);
+    const first = (await (await call('a', 'GET', '/v1/mailboxes/mbx_a/sync-runs?limit=2')).json()) as {
+      data: { id: string }[];
+      nextCursor: string;
+    };
+    expect(first.data.map((r) => r.id)).toEqual(['run_3', 'run_2']);
+    expect(first.data[0]).not.toHaveProperty('expireAt');
+    const second = (await (
+      await call('a', 'GET', `/v1/mailboxes/mbx_a/sync-runs?limit=2&cursor=${first.nextCursor}`)
+    ).json()) as { data: { id: string }[]; nextCursor: string | null };
+    expect(second).toMatchObject({ data: [{ id: 'run_1' }], nextCursor: null });
+  });
+
+  it('GET /v1/mailboxes/:mailboxId/health refuses another workspace’s key, and shows lag, counts and backlog', async () => {
+    await db
+      .collection('mailboxes')
+      .doc('mbx_a')
+      .update({ cursor: '100', hintHistoryId: '130', lastSuccessfulSyncAt: Date.now() - 60_000 });
+    expect((await call('b', 'GET', '/v1/mailboxes/mbx_a/health')).status).toBe(404);
+    const health = (await (await call('a', 'GET', '/v1/mailboxes/mbx_a/health')).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(health).toMatchObject({
+      mailboxId: 'mbx_a',
+      cursor: '100',
+      latestKnownHistoryId: '130',
+      cursorLagHistoryIds: 30,
+      events: { total: 3, pendingFanOut: 0 },
+    });
+    expect(health.msSinceLastSync).toBeGreaterThanOrEqual(60_000);
+  });
+
+  it('GET /v1/observability counts only the caller’s workspace', async () => {
+    const mine = (await (await call('a', 'GET', '/v1/observability')).json()) as {
+      mailboxes: { total: number };
+      events: { total: number };
+      endpoints: { enabled: number };
+    };
+    expect(mine).toMatchObject({ mailboxes: { total: 1 }, events: { total: 3 } });
+    expect(mine.endpoints.enabled).toBeGreaterThanOrEqual(1);
+    const theirs = (await (await call('b', 'GET', '/v1/observability')).json()) as typeof mine;
+    expect(theirs).toMatchObject({
+      mailboxes: { total: 0 },
+      events: { total: 0 },
+      endpoints: { enabled: 0 },
+    });
   });
 
   it('GET /v1/mailboxes/:mailboxId/events refuses another workspace’s key, and pages by seq for the owner', async () => {

@@ -9,6 +9,7 @@ import { FirestoreControlQueries } from '../adapters/firestore/firestore-control
 import { FirestoreCredentialStore } from '../adapters/firestore/firestore-credential-store.js';
 import { FirestoreMailboxDeletionStore } from '../adapters/firestore/firestore-mailbox-deletion-store.js';
 import { FirestoreMailboxRegistry } from '../adapters/firestore/firestore-mailbox-registry.js';
+import { FirestoreObservability } from '../adapters/firestore/firestore-observability.js';
 import { FirestoreReadModel } from '../adapters/firestore/firestore-read-model.js';
 import { FirestoreMailboxDirectory, FirestoreSyncStore } from '../adapters/firestore/firestore-sync-store.js';
 import { FirestoreWebhookStore } from '../adapters/firestore/firestore-webhook-store.js';
@@ -65,6 +66,7 @@ export interface Runtime {
   random: Random;
   renewer: WatchRenewer;
   mailboxDeletion: FirestoreMailboxDeletionStore;
+  observability: FirestoreObservability;
   gmailRelease: GmailApiRelease;
   gmailFor(mailbox: MailboxSyncState): Promise<GmailClient>;
 }
@@ -165,6 +167,7 @@ export function buildRuntime(
           })
         : new FirestoreLocalTaskQueue(db, clock),
     mailboxDeletion: new FirestoreMailboxDeletionStore(db),
+    observability: new FirestoreObservability(db),
     gmailRelease: new GmailApiRelease({ ...gmailConfig, revokeUrl: config.oauth.revokeUrl }),
     renewer: { renew: async (mailboxId) => watcher.watch(await refreshTokenOf(mailboxId)) },
     async gmailFor(mailbox) {

@@ -124,6 +124,32 @@ export class FirestoreReadModel {
     };
   }
 
+  /** A mailbox's sync runs, newest first; `after` is the last id of the previous page. */
+  async listSyncRuns(
+    workspaceId: string,
+    mailboxId: string,
+    limit: number,
+    after?: string,
+  ): Promise<{ data: Record<string, unknown>[]; next: string | null } | undefined> {
+    if (!(await this.getMailbox(workspaceId, mailboxId))) return undefined;
+    const runs = this.db.collection('mailboxes').doc(mailboxId).collection('syncRuns');
+    let query = runs.orderBy('startedAt', 'desc').orderBy('__name__', 'desc');
+    if (after) {
+      const cursor = await runs.doc(after).get();
+      if (!cursor.exists) return { data: [], next: null };
+      query = query.startAfter(cursor);
+    }
+    const snap = await query.limit(limit + 1).get();
+    const docs = snap.docs.slice(0, limit);
+    return {
+      data: docs.map((d) => {
+        const { expireAt: _ttl, ...run } = d.data();
+        return run;
+      }),
+      next: snap.size > limit ? docs[docs.length - 1]!.id : null,
+    };
+  }
+
   async getMirrored(workspaceId: string, kind: 'messages' | 'threads', mailboxId: string, id: string) {
     if (!(await this.getMailbox(workspaceId, mailboxId))) return undefined;
     const snap = await this.db.collection('mailboxes').doc(mailboxId).collection(kind).doc(id).get();

@@ -1,0 +1,133 @@
+import * as v from 'valibot';
+import type { FirestoreObservability } from '../../../shared/adapters/firestore/firestore-observability.js';
+import type { FirestoreReadModel } from '../../../shared/adapters/firestore/firestore-read-model.js';
+import type { Clock } from '../../../shared/core/clock.js';
+import { problem } from '../../../shared/runtime/problem.js';
+import { defineRoute } from '../http/route.js';
+
+/** What the sync-run and observability routes need. */
+export interface ObservabilityRouteDeps {
+  reads: FirestoreReadModel;
+  observability: FirestoreObservability;
+  clock: Clock;
+}
+
+const Id = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/));
+const Params = v.object({ mailboxId: Id });
+const PageQuery = v.strictObject({
+  limit: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\d{1,3}$/, 'must be 1-200'),
+      v.transform(Number),
+      v.minValue(1),
+      v.maxValue(200),
+    ),
+    '50',
+  ),
+  cursor: v.optional(Id),
+});
+const SyncRun = v.object({
+  id: v.string(),
+  mailboxId: v.string(),
+  kind: v.picklist(['initial', 'incremental', 'resync']),
+  previousCursor: v.nullable(v.string()),
+  nextCursor: v.nullable(v.string()),
+  startedAt: v.number(),
+  finishedAt: v.number(),
+  outcome: v.picklist(['succeeded', 'busy', 'retry_later', 'reconnect_required', 'lease_lost', 'failed']),
+  counts: v.object({
+    pages: v.number(),
+    fetched: v.number(),
+    events: v.number(),
+    messagesWritten: v.number(),
+    messagesDeleted: v.number(),
+  }),
+  error: v.optional(v.string()),
+});
+const Counts = v.object({ total: v.number(), pendingFanOut: v.number() });
+const DeliveryCounts = v.object({
+  pending: v.number(),
+  delivered: v.number(),
+  failed: v.number(),
+  oldestPendingDueAt: v.nullable(v.number()),
+});
+const MailboxHealth = v.object({
+  mailboxId: v.string(),
+  status: v.string(),
+  syncState: v.string(),
+  watchState: v.string(),
+  watchExpiresAt: v.nullable(v.number()),
+  cursor: v.nullable(v.string()),
+  latestKnownHistoryId: v.nullable(v.string()),
+  cursorLagHistoryIds: v.nullable(v.number()),
+  lastSuccessfulSyncAt: v.nullable(v.number()),
+  msSinceLastSync: v.nullable(v.number()),
+  lastError: v.unknown(),
+  lastRun: v.nullable(SyncRun),
+  events: Counts,
+  deliveries: DeliveryCounts,
+});
+const WorkspaceHealth = v.object({
+  mailboxes: v.object({
+    total: v.number(),
+    byStatus: v.record(v.string(), v.number()),
+    bySyncState: v.record(v.string(), v.number()),
+  }),
+  events: Counts,
+  deliveries: DeliveryCounts,
+  endpoints: v.object({ enabled: v.number(), disabled: v.number() }),
+});
+const notFound = () => ({
+  status: 404,
+  body: problem(404, 'not_found', 'Not found', 'No such mailbox in this workspace.'),
+});
+
+export const observabilityRoutes = [
+  defineRoute<ObservabilityRouteDeps, typeof Params, typeof PageQuery>({
+    method: 'GET',
+    path: '/v1/mailboxes/:mailboxId/sync-runs',
+    operationId: 'listSyncRuns',
+    summary: 'List a mailbox’s sync runs (kind, cursors, counts, outcome), newest first',
+    tag: 'Observability',
+    auth: 'apiKey',
+    params: Params,
+    query: PageQuery,
+    responses: {
+      200: {
+        description: 'A page of sync runs',
+        schema: v.object({ data: v.array(SyncRun), nextCursor: v.nullable(v.string()) }),
+      },
+    },
+    async handle({ deps, workspaceId, params, query }) {
+      const page = await deps.reads.listSyncRuns(workspaceId, params.mailboxId, query.limit, query.cursor);
+      return page ? { status: 200, body: { data: page.data, nextCursor: page.next } } : notFound();
+    },
+  }),
+  defineRoute<ObservabilityRouteDeps, typeof Params>({
+    method: 'GET',
+    path: '/v1/mailboxes/:mailboxId/health',
+    operationId: 'getMailboxHealth',
+    summary: 'A mailbox’s cursor lag, last sync, last error, last run, event counts and delivery backlog',
+    tag: 'Observability',
+    auth: 'apiKey',
+    params: Params,
+    responses: { 200: { description: 'Mailbox health', schema: MailboxHealth } },
+    async handle({ deps, workspaceId, params }) {
+      const health = await deps.observability.mailboxHealth(workspaceId, params.mailboxId, deps.clock.now());
+      return health ? { status: 200, body: health } : notFound();
+    },
+  }),
+  defineRoute<ObservabilityRouteDeps>({
+    method: 'GET',
+    path: '/v1/observability',
+    operationId: 'getWorkspaceHealth',
+    summary: 'The workspace at a glance: mailboxes by state, event counts, delivery backlog, endpoints',
+    tag: 'Observability',
+    auth: 'apiKey',
+    responses: { 200: { description: 'Workspace health', schema: WorkspaceHealth } },
+    async handle({ deps, workspaceId }) {
+      return { status: 200, body: await deps.observability.workspaceHealth(workspaceId) };
+    },
+  }),
+];

@@ -1,0 +1,138 @@
+import type { Firestore, Query } from '@google-cloud/firestore';
+
+/** How far a mailbox's mirror trails Gmail, and how it has been doing. */
+export interface MailboxHealth {
+  mailboxId: string;
+  status: string;
+  syncState: string;
+  watchState: string;
+  watchExpiresAt: number | null;
+  cursor: string | null;
+  /** The newest Gmail historyId Mailmon has heard of (push hints and watch registrations). */
+  latestKnownHistoryId: string | null;
+  /** Gmail history ids the cursor trails `latestKnownHistoryId` by (0 when caught up, null before the first sync). */
+  cursorLagHistoryIds: number | null;
+  lastSuccessfulSyncAt: number | null;
+  /** Milliseconds since the last successful sync at the time of the request, or null before one. */
+  msSinceLastSync: number | null;
+  lastError: unknown;
+  /** The newest recorded sync run, if any. */
+  lastRun: Record<string, unknown> | null;
+  events: { total: number; pendingFanOut: number };
+  deliveries: DeliveryCounts;
+}
+
+/** Deliveries by state; `pending` is the backlog still to be delivered. */
+export interface DeliveryCounts {
+  pending: number;
+  delivered: number;
+  failed: number;
+  /** When the oldest pending delivery is next due (epoch ms), or null without a backlog. */
+  oldestPendingDueAt: number | null;
+}
+
+/** A workspace at a glance. */
+export interface WorkspaceHealth {
+  mailboxes: { total: number; byStatus: Record<string, number>; bySyncState: Record<string, number> };
+  events: { total: number; pendingFanOut: number };
+  deliveries: DeliveryCounts;
+  endpoints: { enabled: number; disabled: number };
+}
+
+// Gmail history ids are decimal strings of unsigned 64-bit values, far below 2^53 in practice
+function historyNumber(id: unknown): number | null {
+  return typeof id === 'string' && /^\d{1,15}$/.test(id) ? Number(id) : null;
+}
+
+/**
+ * Workspace-scoped counters for the observability routes, computed with Firestore count aggregations
+ * (one index read per 1,000 documents, no documents transferred), so they stay cheap on large mailboxes.
+ */
+export class FirestoreObservability {
+  constructor(private readonly db: Firestore) {}
+
+  private async count(query: Query): Promise<number> {
+    return (await query.count().get()).data().count;
+  }
+
+  private async deliveryCounts(scope: Query): Promise<DeliveryCounts> {
+    const [pending, delivered, failed, oldest] = await Promise.all([
+      this.count(scope.where('state', '==', 'pending')),
+      this.count(scope.where('state', '==', 'delivered')),
+      this.count(scope.where('state', '==', 'failed')),
+      scope.where('state', '==', 'pending').orderBy('nextAttemptAt').limit(1).get(),
+    ]);
+    const due = oldest.docs[0]?.get('nextAttemptAt');
+    return { pending, delivered, failed, oldestPendingDueAt: typeof due === 'number' ? due : null };
+  }
+
+  /** One mailbox's health, or undefined when it is not the workspace's. */
+  async mailboxHealth(
+    workspaceId: string,
+    mailboxId: string,
+    now: number,
+  ): Promise<MailboxHealth | undefined> {
+    const ref = this.db.collection('mailboxes').doc(mailboxId);
+    const snap = await ref.get();
+    if (!snap.exists || snap.get('workspaceId') !== workspaceId) return undefined;
+    const d = snap.data()!;
+    const events = ref.collection('events');
+    const [total, pendingFanOut, lastRun, deliveries] = await Promise.all([
+      this.count(events),
+      this.count(events.where('fanout', '==', 'pending')),
+      ref.collection('syncRuns').orderBy('startedAt', 'desc').limit(1).get(),
+      this.deliveryCounts(this.db.collection('deliveries').where('mailboxId', '==', mailboxId)),
+    ]);
+    const hints = [d.hintHistoryId, d.watchHistoryId].map(historyNumber).filter((h) => h !== null);
+    const cursor = historyNumber(d.cursor);
+    const latest = hints.length > 0 ? Math.max(...hints) : cursor;
+    const run = lastRun.docs[0]?.data();
+    if (run) delete run.expireAt;
+    return {
+      mailboxId,
+      status: d.status ?? 'active',
+      syncState: d.syncState ?? 'initializing',
+      watchState: d.watchState ?? 'none',
+      watchExpiresAt: d.watchExpiresAt ?? null,
+      cursor: d.cursor ?? null,
+      latestKnownHistoryId: latest === null ? null : String(latest),
+      cursorLagHistoryIds: cursor === null || latest === null ? null : Math.max(0, latest - cursor),
+      lastSuccessfulSyncAt: d.lastSuccessfulSyncAt ?? null,
+      msSinceLastSync:
+        typeof d.lastSuccessfulSyncAt === 'number' ? Math.max(0, now - d.lastSuccessfulSyncAt) : null,
+      lastError: d.lastError ?? null,
+      lastRun: run ?? null,
+      events: { total, pendingFanOut },
+      deliveries,
+    };
+  }
+
+  /** The workspace's mailboxes, events, delivery backlog and endpoints, counted. */
+  async workspaceHealth(workspaceId: string): Promise<WorkspaceHealth> {
+    const mailboxes = this.db.collection('mailboxes').where('workspaceId', '==', workspaceId);
+    const events = this.db.collectionGroup('events').where('workspaceId', '==', workspaceId);
+    const endpoints = this.db.collection('webhookEndpoints').where('workspaceId', '==', workspaceId);
+    const [states, totalEvents, pendingFanOut, deliveries, enabled, disabled] = await Promise.all([
+      mailboxes.select('status', 'syncState').get(),
+      this.count(events),
+      this.count(events.where('fanout', '==', 'pending')),
+      this.deliveryCounts(this.db.collection('deliveries').where('workspaceId', '==', workspaceId)),
+      this.count(endpoints.where('status', '==', 'enabled')),
+      this.count(endpoints.where('status', '==', 'disabled')),
+    ]);
+    const byStatus: Record<string, number> = {};
+    const bySyncState: Record<string, number> = {};
+    for (const m of states.docs) {
+      const status = (m.get('status') as string | undefined) ?? 'active';
+      const syncState = (m.get('syncState') as string | undefined) ?? 'initializing';
+      byStatus[status] = (byStatus[status] ?? 0) + 1;
+      bySyncState[syncState] = (bySyncState[syncState] ?? 0) + 1;
+    }
+    return {
+      mailboxes: { total: states.size, byStatus, bySyncState },
+      events: { total: totalEvents, pendingFanOut },
+      deliveries,
+      endpoints: { enabled, disabled },
+    };
+  }
+}
