@@ -11,6 +11,7 @@ import { type MailboxRouteDeps, mailboxRoutes } from './routes/mailboxes.js';
 import { healthRoute, openApiRoute } from './routes/meta.js';
 import { messageAndThreadRoutes } from './routes/mirror.js';
 import { type ObservabilityRouteDeps, observabilityRoutes } from './routes/observability.js';
+import { type SubscriptionRouteDeps, subscriptionRoutes } from './routes/subscriptions.js';
 import { type WebhookRouteDeps, webhookRoutes } from './routes/webhooks.js';
 
 /** Everything the `api` function's routes need; built by the composition root. */
@@ -18,7 +19,8 @@ export interface ApiDeps
   extends ConnectRouteDeps,
     WebhookRouteDeps,
     MailboxRouteDeps,
-    ObservabilityRouteDeps {
+    ObservabilityRouteDeps,
+    SubscriptionRouteDeps {
   workspaces: WorkspaceStore;
   box: CredentialBox;
 }
@@ -33,6 +35,7 @@ export function apiRoutes(apiBaseUrl: () => string | undefined): Route<ApiDeps>[
     ...(messageAndThreadRoutes as Route<ApiDeps>[]),
     ...(observabilityRoutes as Route<ApiDeps>[]),
     ...(webhookRoutes as Route<ApiDeps>[]),
+    ...(subscriptionRoutes as Route<ApiDeps>[]),
     ...(keyAndDeliveryRoutes as Route<ApiDeps>[]),
   ];
   routes.push(openApiRoute(() => routes, apiBaseUrl));

@@ -10,6 +10,10 @@ import { CreateConnectSessionInput } from '../../shared/connect/create-connect-s
 import { systemClock } from '../../shared/core/clock.js';
 import { jsonLogger } from '../../shared/runtime/logger.js';
 import { CreateEndpointInput, UpdateEndpointInput } from '../../shared/webhooks/manage-endpoints.js';
+import {
+  CreateSubscriptionInput,
+  UpdateSubscriptionInput,
+} from '../../shared/webhooks/subscriptions/manage-subscriptions.js';
 import { issueApiKey } from '../../shared/workspaces/api-keys.js';
 import { createApiFunction } from './app.js';
 import { CreateApiKeyInput } from './routes/keys-and-deliveries.js';
@@ -20,6 +24,7 @@ let server: Server;
 let url: string;
 const keys: Record<'a' | 'b', string> = { a: '', b: '' };
 let endpointOfA = '';
+let subscriptionOfA = '';
 
 beforeAll(async () => {
   const workspaces = new FirestoreWorkspaceStore(db);
@@ -65,6 +70,11 @@ beforeAll(async () => {
   }
   const created = await call('a', 'POST', '/v1/webhook-endpoints', { url: 'https://hooks.example/a' });
   endpointOfA = ((await created.json()) as { id: string }).id;
+  const subscribed = await call('a', 'POST', '/v1/subscriptions', {
+    endpointId: endpointOfA,
+    mailboxIds: 'all',
+  });
+  subscriptionOfA = ((await subscribed.json()) as { id: string }).id;
 });
 afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -80,11 +90,16 @@ function call(who: 'a' | 'b', method: string, path: string, body?: unknown) {
 }
 
 async function snapshot() {
-  const [endpoints, sessions] = await Promise.all([
+  const [endpoints, sessions, subscriptions] = await Promise.all([
     db.collection('webhookEndpoints').get(),
     db.collection('connectSessions').get(),
+    db.collection('subscriptions').get(),
   ]);
-  return JSON.stringify([endpoints.docs.map((d) => d.data()), sessions.size]);
+  return JSON.stringify([
+    endpoints.docs.map((d) => d.data()),
+    sessions.size,
+    subscriptions.docs.map((d) => d.data()),
+  ]);
 }
 
 describe('workspace isolation', () => {
@@ -115,6 +130,77 @@ describe('workspace isolation', () => {
   it('DELETE /v1/webhook-endpoints/:id refuses another workspace’s key', async () => {
     expect((await call('b', 'DELETE', `/v1/webhook-endpoints/${endpointOfA}`)).status).toBe(404);
     expect((await db.collection('webhookEndpoints').doc(endpointOfA).get()).exists).toBe(true);
+  });
+
+  it('POST /v1/subscriptions refuses another workspace’s endpoint and mailboxes, and writes nothing', async () => {
+    const before = await snapshot();
+    const foreignEndpoint = await call('b', 'POST', '/v1/subscriptions', {
+      endpointId: endpointOfA,
+      mailboxIds: 'all',
+    });
+    expect(foreignEndpoint.status).toBe(400);
+    expect(await foreignEndpoint.json()).toMatchObject({ code: 'unknown_endpoint' });
+    const { id: endpointOfB } = (await (
+      await call('b', 'POST', '/v1/webhook-endpoints', { url: 'https://hooks.example/b' })
+    ).json()) as { id: string };
+    const afterEndpoint = await snapshot();
+    const foreignMailbox = await call('b', 'POST', '/v1/subscriptions', {
+      endpointId: endpointOfB,
+      mailboxIds: ['mbx_a'],
+    });
+    expect(foreignMailbox.status).toBe(400);
+    expect(await foreignMailbox.json()).toMatchObject({
+      code: 'unknown_mailbox',
+      detail: expect.stringContaining('mbx_a'),
+    });
+    expect(await snapshot()).toBe(afterEndpoint);
+    expect(before).not.toBe(afterEndpoint);
+    expect((await call('b', 'DELETE', `/v1/webhook-endpoints/${endpointOfB}`)).status).toBe(204);
+  });
+
+  it('GET/PATCH/DELETE /v1/subscriptions/:id and GET /v1/subscriptions refuse another workspace’s key', async () => {
+    const created = await call('a', 'POST', '/v1/subscriptions', {
+      endpointId: endpointOfA,
+      mailboxIds: ['mbx_a', 'mbx_a'],
+      eventTypes: ['message.created'],
+    });
+    expect(created.status).toBe(201);
+    const subscription = (await created.json()) as { id: string; mailboxIds: string[] };
+    expect(subscription.mailboxIds).toEqual(['mbx_a']);
+    const before = await snapshot();
+    expect((await call('b', 'GET', `/v1/subscriptions/${subscription.id}`)).status).toBe(404);
+    expect(
+      ((await (await call('b', 'GET', '/v1/subscriptions')).json()) as { data: unknown[] }).data,
+    ).toEqual([]);
+    expect(
+      (await call('b', 'PATCH', `/v1/subscriptions/${subscription.id}`, { eventTypes: 'all' })).status,
+    ).toBe(404);
+    expect((await call('b', 'DELETE', `/v1/subscriptions/${subscription.id}`)).status).toBe(404);
+    expect(await snapshot()).toBe(before);
+
+    const patched = await call('a', 'PATCH', `/v1/subscriptions/${subscription.id}`, { eventTypes: 'all' });
+    expect(await patched.json()).toMatchObject({
+      id: subscription.id,
+      eventTypes: 'all',
+      mailboxIds: ['mbx_a'],
+    });
+    const listed = (await (await call('a', 'GET', `/v1/subscriptions?endpointId=${endpointOfA}`)).json()) as {
+      data: { id: string }[];
+    };
+    expect(listed.data.map((x) => x.id)).toEqual([subscriptionOfA, subscription.id]);
+    expect((await call('a', 'DELETE', `/v1/subscriptions/${subscription.id}`)).status).toBe(204);
+    expect((await call('a', 'GET', `/v1/subscriptions/${subscription.id}`)).status).toBe(404);
+  });
+
+  it('DELETE /v1/webhook-endpoints/:id deletes the endpoint’s subscriptions with it', async () => {
+    const { id: endpoint } = (await (
+      await call('a', 'POST', '/v1/webhook-endpoints', { url: 'https://hooks.example/doomed' })
+    ).json()) as { id: string };
+    await call('a', 'POST', '/v1/subscriptions', { endpointId: endpoint, mailboxIds: 'all' });
+    await call('a', 'POST', '/v1/subscriptions', { endpointId: endpoint, mailboxIds: ['mbx_a'] });
+    expect((await db.collection('subscriptions').where('endpointId', '==', endpoint).get()).size).toBe(2);
+    expect((await call('a', 'DELETE', `/v1/webhook-endpoints/${endpoint}`)).status).toBe(204);
+    expect((await db.collection('subscriptions').where('endpointId', '==', endpoint).get()).size).toBe(0);
   });
 
   it('GET /v1/mailboxes lists only the caller’s mailboxes', async () => {
@@ -338,6 +424,18 @@ describe('invalid and fuzzed bodies', () => {
     },
     { method: 'POST', label: '/v1/api-keys', path: () => '/v1/api-keys', schema: CreateApiKeyInput },
     {
+      method: 'POST',
+      label: '/v1/subscriptions',
+      path: () => '/v1/subscriptions',
+      schema: CreateSubscriptionInput,
+    },
+    {
+      method: 'PATCH',
+      label: '/v1/subscriptions/:id',
+      path: () => `/v1/subscriptions/${subscriptionOfA}`,
+      schema: UpdateSubscriptionInput,
+    },
+    {
       method: 'PATCH',
       label: '/v1/webhook-endpoints/:id',
       path: () => `/v1/webhook-endpoints/${endpointOfA}`,
@@ -349,7 +447,16 @@ describe('invalid and fuzzed bodies', () => {
     fc.object(),
     fc.array(fc.anything()),
     fc.dictionary(
-      fc.constantFrom('url', 'tenantExternalId', 'mailboxExternalId', 'eventTypes', 'status', 'extra'),
+      fc.constantFrom(
+        'url',
+        'tenantExternalId',
+        'mailboxExternalId',
+        'eventTypes',
+        'mailboxIds',
+        'endpointId',
+        'status',
+        'extra',
+      ),
       fc.anything(),
     ),
   );

@@ -11,6 +11,7 @@ import { FirestoreMailboxDeletionStore } from '../adapters/firestore/firestore-m
 import { FirestoreMailboxRegistry } from '../adapters/firestore/firestore-mailbox-registry.js';
 import { FirestoreObservability } from '../adapters/firestore/firestore-observability.js';
 import { FirestoreReadModel } from '../adapters/firestore/firestore-read-model.js';
+import { FirestoreSubscriptionStore } from '../adapters/firestore/firestore-subscription-store.js';
 import { FirestoreMailboxDirectory, FirestoreSyncStore } from '../adapters/firestore/firestore-sync-store.js';
 import { FirestoreWebhookStore } from '../adapters/firestore/firestore-webhook-store.js';
 import { FirestoreWorkspaceStore } from '../adapters/firestore/firestore-workspace-store.js';
@@ -67,6 +68,7 @@ export interface Runtime {
   renewer: WatchRenewer;
   mailboxDeletion: FirestoreMailboxDeletionStore;
   observability: FirestoreObservability;
+  subscriptions: FirestoreSubscriptionStore;
   gmailRelease: GmailApiRelease;
   gmailFor(mailbox: MailboxSyncState): Promise<GmailClient>;
 }
@@ -168,6 +170,7 @@ export function buildRuntime(
         : new FirestoreLocalTaskQueue(db, clock),
     mailboxDeletion: new FirestoreMailboxDeletionStore(db),
     observability: new FirestoreObservability(db),
+    subscriptions: new FirestoreSubscriptionStore(db),
     gmailRelease: new GmailApiRelease({ ...gmailConfig, revokeUrl: config.oauth.revokeUrl }),
     renewer: { renew: async (mailboxId) => watcher.watch(await refreshTokenOf(mailboxId)) },
     async gmailFor(mailbox) {

@@ -11,11 +11,13 @@ import {
   UpdateEndpointInput,
 } from '../../../shared/webhooks/manage-endpoints.js';
 import type { WebhookStore } from '../../../shared/webhooks/ports.js';
+import type { SubscriptionStore } from '../../../shared/webhooks/subscriptions/ports.js';
 import { defineRoute } from '../http/route.js';
 
 /** What the webhook routes need. */
 export interface WebhookRouteDeps {
   webhooks: WebhookStore;
+  subscriptions: SubscriptionStore;
   box: Pick<CredentialBox, 'sealSecret'>;
   clock: Clock;
   ids: Ids;
@@ -114,13 +116,16 @@ export const webhookRoutes = [
     method: 'DELETE',
     path: '/v1/webhook-endpoints/:id',
     operationId: 'deleteWebhookEndpoint',
-    summary: 'Delete a webhook endpoint; its pending deliveries fail',
+    summary: 'Delete a webhook endpoint and its subscriptions; its pending deliveries fail',
     tag: 'Webhooks',
     auth: 'apiKey',
     params: IdParams,
     responses: { 204: { description: 'Deleted' } },
     async handle({ deps, workspaceId, params }) {
-      return (await deps.webhooks.deleteEndpoint(workspaceId, params.id)) ? { status: 204 } : notFound();
+      if (!(await deps.webhooks.deleteEndpoint(workspaceId, params.id))) return notFound();
+      // after the endpoint: a crash in between leaves subscriptions that route to nothing
+      await deps.subscriptions.deleteForEndpoint(workspaceId, params.id);
+      return { status: 204 };
     },
   }),
   defineRoute<WebhookRouteDeps, typeof IdParams>({

@@ -4,6 +4,7 @@ import { FirestoreConnectSessionStore } from '../../../shared/adapters/firestore
 import { FirestoreMailboxDeletionStore } from '../../../shared/adapters/firestore/firestore-mailbox-deletion-store.js';
 import { FirestoreObservability } from '../../../shared/adapters/firestore/firestore-observability.js';
 import { FirestoreReadModel } from '../../../shared/adapters/firestore/firestore-read-model.js';
+import { FirestoreSubscriptionStore } from '../../../shared/adapters/firestore/firestore-subscription-store.js';
 import { FirestoreWebhookStore } from '../../../shared/adapters/firestore/firestore-webhook-store.js';
 import { FirestoreWorkspaceStore } from '../../../shared/adapters/firestore/firestore-workspace-store.js';
 import { GmailApiRelease } from '../../../shared/adapters/gmail-api/gmail-api-release.js';
@@ -34,6 +35,7 @@ export function firestoreApiDeps(db: Firestore, overrides: Partial<ApiDeps> = {}
     webhooks: new FirestoreWebhookStore(db),
     reads: new FirestoreReadModel(db),
     observability: new FirestoreObservability(db),
+    subscriptions: new FirestoreSubscriptionStore(db),
     box: new CredentialBox(new LocalKeyWrapper({ k: randomBytes(32).toString('base64') }, 'k')),
     mailboxDeletion: new FirestoreMailboxDeletionStore(db),
     gmailRelease: new GmailApiRelease({
