@@ -362,7 +362,16 @@ describe('workspace isolation', () => {
       ['m2', ['INBOX', 'STARRED'], Date.parse('2026-02-01T00:00:00Z')],
       ['m3', ['SENT'], Date.parse('2026-03-01T00:00:00Z')],
     ] as const) {
-      await messages.doc(id).set({ id, threadId: id, labelIds, receivedAt, subject: id, generation: 1 });
+      await messages.doc(id).set({
+        id,
+        threadId: id,
+        labelIds,
+        receivedAt,
+        subject: id,
+        generation: 1,
+        workspaceId: 'ws_a',
+        mailboxId: 'mbx_a',
+      });
     }
     expect((await call('b', 'GET', '/v1/messages?mailboxId=mbx_a')).status).toBe(404);
     expect((await call('b', 'GET', '/v1/messages/m1?mailboxId=mbx_a')).status).toBe(404);
@@ -390,6 +399,50 @@ describe('workspace isolation', () => {
     expect(one).toMatchObject({ id: 'm2', labelIds: ['INBOX', 'STARRED'] });
     expect(one).not.toHaveProperty('generation');
     expect((await call('a', 'GET', '/v1/messages?mailboxId=mbx_a&since=yesterday')).status).toBe(400);
+  });
+
+  it('GET /v1/messages without mailboxId lists every mailbox of the caller’s workspace, newest first, and pages', async () => {
+    await db.collection('mailboxes').doc('mbx_a2').set({
+      workspaceId: 'ws_a',
+      tenantExternalId: 't2',
+      mailboxExternalId: 'm2',
+      emailAddress: 'a2@example.com',
+      status: 'active',
+      createdAt: 2,
+    });
+    const other = db.collection('mailboxes').doc('mbx_a2').collection('messages');
+    await other.doc('n1').set({
+      id: 'n1',
+      threadId: 'n1',
+      labelIds: ['INBOX'],
+      receivedAt: Date.parse('2026-02-15T00:00:00Z'),
+      subject: 'n1',
+      generation: 1,
+      workspaceId: 'ws_a',
+      mailboxId: 'mbx_a2',
+    });
+    const theirs = (await (await call('b', 'GET', '/v1/messages')).json()) as { data: unknown[] };
+    expect(theirs.data).toEqual([]);
+    const all = (await (await call('a', 'GET', '/v1/messages?labelId=INBOX')).json()) as {
+      data: { id: string; mailboxId: string }[];
+    };
+    expect(all.data.map((m) => `${m.mailboxId}/${m.id}`)).toEqual(['mbx_a2/n1', 'mbx_a/m2', 'mbx_a/m1']);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = (await (
+        await call('a', 'GET', `/v1/messages?limit=1${cursor ? `&cursor=${cursor}` : ''}`)
+      ).json()) as { data: { id: string }[]; nextCursor: string | null };
+      seen.push(...page.data.map((m) => m.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(['m3', 'n1', 'm2', 'm1']);
+    // a cursor is only a position: in another workspace it finds nothing of this one
+    const first = (await (await call('a', 'GET', '/v1/messages?limit=1')).json()) as { nextCursor: string };
+    const stolen = (await (await call('b', 'GET', `/v1/messages?cursor=${first.nextCursor}`)).json()) as {
+      data: unknown[];
+    };
+    expect(stolen.data).toEqual([]);
   });
 
   it('GET /v1/threads refuses another workspace’s key', async () => {

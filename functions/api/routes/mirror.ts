@@ -10,7 +10,7 @@ export interface MirrorRouteDeps {
 
 const Id = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/));
 const ListQuery = v.strictObject({
-  mailboxId: Id,
+  mailboxId: v.optional(Id),
   labelId: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,100}$/))),
   since: v.optional(
     v.pipe(
@@ -32,9 +32,37 @@ const ListQuery = v.strictObject({
   cursor: v.optional(Id),
 });
 const GetQuery = v.strictObject({ mailboxId: Id });
+const Message = v.object({
+  id: v.string(),
+  mailboxId: v.string(),
+  threadId: v.string(),
+  labelIds: v.array(v.string()),
+  subject: v.string(),
+  from: v.string(),
+  to: v.array(v.string()),
+  cc: v.array(v.string()),
+  snippet: v.string(),
+  receivedAt: v.number(),
+  sizeEstimate: v.number(),
+  attachments: v.array(v.object({ filename: v.string(), mimeType: v.string(), size: v.number() })),
+});
+const Thread = v.object({
+  id: v.string(),
+  mailboxId: v.string(),
+  messageIds: v.array(v.string()),
+  labelIds: v.array(v.string()),
+  messageCount: v.number(),
+  subject: v.string(),
+  snippet: v.string(),
+  lastMessageAt: v.number(),
+});
 const Params = v.object({ id: Id });
 
-function mirrorRoutes(kind: 'messages' | 'threads', tag: string): Route<MirrorRouteDeps>[] {
+function mirrorRoutes(
+  kind: 'messages' | 'threads',
+  tag: string,
+  schema: typeof Message | typeof Thread,
+): Route<MirrorRouteDeps>[] {
   const notFound = {
     status: 404,
     body: problem(
@@ -49,7 +77,7 @@ function mirrorRoutes(kind: 'messages' | 'threads', tag: string): Route<MirrorRo
       method: 'GET',
       path: `/v1/${kind}`,
       operationId: `list${tag}s`,
-      summary: `List a mailbox’s mirrored ${kind}, newest first, by label and date`,
+      summary: `List mirrored ${kind} of one mailbox, or of every mailbox of the workspace without \`mailboxId\`, newest first, by label and date`,
       tag,
       auth: 'apiKey',
       query: ListQuery,
@@ -57,7 +85,7 @@ function mirrorRoutes(kind: 'messages' | 'threads', tag: string): Route<MirrorRo
         200: {
           description: 'A page',
           schema: v.object({
-            data: v.array(v.record(v.string(), v.unknown())),
+            data: v.array(schema),
             nextCursor: v.nullable(v.string()),
           }),
         },
@@ -67,7 +95,7 @@ function mirrorRoutes(kind: 'messages' | 'threads', tag: string): Route<MirrorRo
           workspaceId,
           kind,
           {
-            mailboxId: query.mailboxId,
+            ...(query.mailboxId ? { mailboxId: query.mailboxId } : {}),
             ...(query.labelId ? { labelId: query.labelId } : {}),
             ...(query.since !== undefined ? { since: query.since } : {}),
           },
@@ -86,7 +114,7 @@ function mirrorRoutes(kind: 'messages' | 'threads', tag: string): Route<MirrorRo
       auth: 'apiKey',
       params: Params,
       query: GetQuery,
-      responses: { 200: { description: tag, schema: v.record(v.string(), v.unknown()) } },
+      responses: { 200: { description: tag, schema } },
       async handle({ deps, workspaceId, params, query }) {
         const found = await deps.reads.getMirrored(workspaceId, kind, query.mailboxId, params.id);
         return found ? { status: 200, body: found } : notFound;
@@ -96,6 +124,6 @@ function mirrorRoutes(kind: 'messages' | 'threads', tag: string): Route<MirrorRo
 }
 
 export const messageAndThreadRoutes = [
-  ...mirrorRoutes('messages', 'Message'),
-  ...mirrorRoutes('threads', 'Thread'),
+  ...mirrorRoutes('messages', 'Message', Message),
+  ...mirrorRoutes('threads', 'Thread', Thread),
 ];

@@ -1,4 +1,4 @@
-import type { Firestore } from '@google-cloud/firestore';
+import type { Firestore, Query } from '@google-cloud/firestore';
 import type { MailmonEvent } from '../../events/event.js';
 
 /** A mailbox as the API shows it: identity, status and health, never credentials or checkpoints. */
@@ -34,6 +34,21 @@ function view(id: string, d: FirebaseFirestore.DocumentData): MailboxView {
     lastError: d.lastError ?? null,
     createdAt: d.createdAt ?? 0,
   };
+}
+
+/** A mirrored message or thread as the API shows it: sync bookkeeping stripped, its mailbox named. */
+function mirrorView(mailboxId: string, d: FirebaseFirestore.DocumentData): Record<string, unknown> {
+  const { generation: _g, members: _m, workspaceId: _w, ...rest } = d;
+  return { ...rest, mailboxId };
+}
+
+function encodeMirrorCursor(mailboxId: string, id: string): string {
+  return Buffer.from(`${mailboxId}/${id}`).toString('base64url');
+}
+
+function decodeMirrorCursor(cursor: string): { mailboxId: string; id: string } | undefined {
+  const [mailboxId, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('/');
+  return mailboxId && id && rest.length === 0 ? { mailboxId, id } : undefined;
 }
 
 /** Workspace-scoped reads for the API; every read checks the workspace, so ids never leak across tenants. */
@@ -92,35 +107,45 @@ export class FirestoreReadModel {
   }
 
   /**
-   * A mailbox's mirrored messages or threads, newest first, optionally with a label and received since a
-   * time; `after` is the last id of the previous page. Undefined when the mailbox is not the workspace's.
+   * Mirrored messages or threads, newest first, of one mailbox or (without `mailboxId`) of every mailbox
+   * of the workspace, optionally with a label and received since a time. `after` is the opaque cursor of
+   * the previous page. Undefined when the mailbox is not the workspace's.
    */
   async listMirror(
     workspaceId: string,
     kind: 'messages' | 'threads',
-    filter: { mailboxId: string; labelId?: string; since?: number },
+    filter: { mailboxId?: string; labelId?: string; since?: number },
     limit: number,
     after?: string,
   ): Promise<{ data: Record<string, unknown>[]; next: string | null } | undefined> {
-    if (!(await this.getMailbox(workspaceId, filter.mailboxId))) return undefined;
-    const collection = this.db.collection('mailboxes').doc(filter.mailboxId).collection(kind);
+    if (filter.mailboxId && !(await this.getMailbox(workspaceId, filter.mailboxId))) return undefined;
     const dateField = kind === 'messages' ? 'receivedAt' : 'lastMessageAt';
-    let query = collection.orderBy(dateField, 'desc');
+    let query: Query = filter.mailboxId
+      ? this.db.collection('mailboxes').doc(filter.mailboxId).collection(kind)
+      : this.db.collectionGroup(kind).where('workspaceId', '==', workspaceId);
+    query = query.orderBy(dateField, 'desc');
     if (filter.labelId) query = query.where('labelIds', 'array-contains', filter.labelId);
     if (filter.since !== undefined) query = query.where(dateField, '>=', filter.since);
     if (after) {
-      const cursor = await collection.doc(after).get();
-      if (!cursor.exists) return { data: [], next: null };
+      const position = decodeMirrorCursor(after);
+      if (!position || (filter.mailboxId && position.mailboxId !== filter.mailboxId))
+        return { data: [], next: null };
+      const cursor = await this.db
+        .collection('mailboxes')
+        .doc(position.mailboxId)
+        .collection(kind)
+        .doc(position.id)
+        .get();
+      if (!cursor.exists || !(await this.getMailbox(workspaceId, position.mailboxId)))
+        return { data: [], next: null };
       query = query.startAfter(cursor);
     }
     const snap = await query.limit(limit + 1).get();
     const docs = snap.docs.slice(0, limit);
+    const last = docs[docs.length - 1];
     return {
-      data: docs.map((d) => {
-        const { generation: _g, members: _m, ...rest } = d.data();
-        return rest;
-      }),
-      next: snap.size > limit ? docs[docs.length - 1]!.id : null,
+      data: docs.map((d) => mirrorView(d.ref.parent.parent!.id, d.data())),
+      next: snap.size > limit && last ? encodeMirrorCursor(last.ref.parent.parent!.id, last.id) : null,
     };
   }
 
@@ -154,7 +179,6 @@ export class FirestoreReadModel {
     if (!(await this.getMailbox(workspaceId, mailboxId))) return undefined;
     const snap = await this.db.collection('mailboxes').doc(mailboxId).collection(kind).doc(id).get();
     if (!snap.exists) return undefined;
-    const { generation: _g, members: _m, ...rest } = snap.data()!;
-    return rest;
+    return mirrorView(mailboxId, snap.data()!);
   }
 }

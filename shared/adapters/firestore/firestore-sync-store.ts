@@ -205,10 +205,12 @@ export class FirestoreSyncStore implements SyncStore {
         { messages: priorMessages, threads: priorThreads },
         changes,
       );
-      for (const m of plan.messageSets) tx.set(messages.doc(m.id), m);
+      // owner fields let the API query a whole workspace's mirror with one collection-group query
+      const owner = { workspaceId: state.workspaceId, mailboxId: lease.mailboxId };
+      for (const m of plan.messageSets) tx.set(messages.doc(m.id), { ...m, ...owner });
       for (const s of plan.messageStamps) tx.update(messages.doc(s.id), { generation: s.generation });
       for (const id of plan.messageDeletes) tx.delete(messages.doc(id));
-      for (const t of plan.threadSets) tx.set(threads.doc(t.id), t);
+      for (const t of plan.threadSets) tx.set(threads.doc(t.id), { ...t, ...owner });
       for (const id of plan.threadDeletes) tx.delete(threads.doc(id));
       const events = [...plan.events, ...(options.extraEvents ?? [])];
       const nextSeq = this.writeEvents(tx, lease.mailboxId, events, state.nextSeq);
