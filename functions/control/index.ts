@@ -44,6 +44,7 @@ export function createControlFunction(rt: () => Promise<Runtime>): HttpFunction 
           recoverWebhooks: async () => {
             const deps = {
               webhooks: r.webhooks,
+              subscriptions: r.subscriptions,
               tasks: r.tasks,
               clock: r.clock,
               deliverUrl: r.config.deliverWebhookUrl,

@@ -37,7 +37,13 @@ export function createSyncMailboxFunction(rt: () => Promise<Runtime>): HttpFunct
       });
       // events are an outbox: fan them out now; anything missed here is found by recover_webhook_deliveries
       const fanned = await fanOutEvents(
-        { webhooks: r.webhooks, tasks: r.tasks, clock: r.clock, deliverUrl: r.config.deliverWebhookUrl },
+        {
+          webhooks: r.webhooks,
+          subscriptions: r.subscriptions,
+          tasks: r.tasks,
+          clock: r.clock,
+          deliverUrl: r.config.deliverWebhookUrl,
+        },
         { mailboxId: data.mailboxId, limit: 1000 },
       ).catch((error: unknown) => {
         r.logger.warn('fan-out deferred to recovery', describeError(error));

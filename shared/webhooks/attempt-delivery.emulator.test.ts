@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { newProjectId, testFirestore } from '../../emulators/testing/index.js';
+import { FirestoreSubscriptionStore } from '../adapters/firestore/firestore-subscription-store.js';
 import { FirestoreWebhookStore } from '../adapters/firestore/firestore-webhook-store.js';
 import { LocalKeyWrapper } from '../adapters/local-key-wrapper/local-key-wrapper.js';
 import { ManualClock } from '../core/clock.js';
 import { randomIds } from '../core/ids.js';
 import { CredentialBox } from '../secrets/credentials.js';
-import type { TaskQueue, TaskRequest } from '../tasks/task-queue.js';
+import { RecordingQueue } from '../tasks/testing/recording-queue.js';
 import { attemptDelivery } from './attempt-delivery.js';
 import { fanOutEvents } from './fan-out-events.js';
 import { createEndpoint } from './manage-endpoints.js';
@@ -17,18 +18,6 @@ import { allowAll } from './ssrf-guard.js';
 
 const db = testFirestore(newProjectId('deliveries'));
 afterAll(() => db.terminate());
-
-/** A task queue that only records; the test plays Cloud Tasks by running due tasks in time order. */
-class RecordingQueue implements TaskQueue {
-  readonly tasks: TaskRequest[] = [];
-  private readonly names = new Set<string>();
-  async enqueue(task: TaskRequest) {
-    if (this.names.has(task.name)) return { enqueued: false };
-    this.names.add(task.name);
-    this.tasks.push(task);
-    return { enqueued: true };
-  }
-}
 
 describe('delivery through an outage', () => {
   it('retries on schedule while the endpoint is down for a day, then delivers every event once it is back', async () => {
@@ -62,11 +51,18 @@ describe('delivery through an outage', () => {
         });
     }
     const deliverUrl = 'http://127.0.0.1:9/deliverWebhook';
+    const subscriptions = new FirestoreSubscriptionStore(db);
     expect(
-      await fanOutEvents({ webhooks, tasks: queue, clock, deliverUrl }, { mailboxId: 'mbx_day' }),
+      await fanOutEvents(
+        { webhooks, subscriptions, tasks: queue, clock, deliverUrl },
+        { mailboxId: 'mbx_day' },
+      ),
     ).toEqual({ events: 3, deliveries: 3 });
     expect(
-      await fanOutEvents({ webhooks, tasks: queue, clock, deliverUrl }, { mailboxId: 'mbx_day' }),
+      await fanOutEvents(
+        { webhooks, subscriptions, tasks: queue, clock, deliverUrl },
+        { mailboxId: 'mbx_day' },
+      ),
     ).toEqual({ events: 0, deliveries: 0 });
 
     const downUntil = clock.now() + 24 * 60 * 60 * 1000;

@@ -2,31 +2,51 @@ import type { Clock } from '../core/clock.js';
 import { deterministicId } from '../core/ids.js';
 import type { TaskQueue } from '../tasks/task-queue.js';
 import { taskName } from '../tasks/task-queue.js';
-import { type Delivery, subscribes } from './model.js';
+import type { Delivery } from './model.js';
 import type { WebhookStore } from './ports.js';
+import { endpointTakes, type Subscription } from './subscriptions/model.js';
+import type { SubscriptionStore } from './subscriptions/ports.js';
+
+/** What fan-out reads and writes. */
+export interface FanOutDeps {
+  webhooks: WebhookStore;
+  subscriptions: Pick<SubscriptionStore, 'list'>;
+  tasks: TaskQueue;
+  clock: Clock;
+  deliverUrl: string;
+}
 
 /**
- * Turns pending events (the outbox the sync commits) into deliveries: one per subscribed endpoint, with
+ * Turns pending events (the outbox the sync commits) into deliveries: one per endpoint that takes the event
+ * (see `endpointTakes`: its subscriptions, or its own filter while it has none), with
  * a deterministic id, created in the same transaction that marks the event fanned out — then enqueues the
  * first attempt of each. A crash between the two leaves deliveries whose first attempt is overdue;
  * {@link recoverDeliveries} re-enqueues them under the same task name.
  */
 export async function fanOutEvents(
-  deps: { webhooks: WebhookStore; tasks: TaskQueue; clock: Clock; deliverUrl: string },
+  deps: FanOutDeps,
   options: { mailboxId?: string; limit?: number } = {},
 ): Promise<{ events: number; deliveries: number }> {
   const events = await deps.webhooks.pendingEvents(options.limit ?? 200, options.mailboxId);
-  const endpointsByWorkspace = new Map<string, Awaited<ReturnType<WebhookStore['listEndpoints']>>>();
+  const routing = new Map<
+    string,
+    { endpoints: Awaited<ReturnType<WebhookStore['listEndpoints']>>; subscriptions: Subscription[] }
+  >();
   let deliveries = 0;
   for (const event of events) {
-    let endpoints = endpointsByWorkspace.get(event.workspaceId);
-    if (!endpoints) {
-      endpoints = await deps.webhooks.listEndpoints(event.workspaceId);
-      endpointsByWorkspace.set(event.workspaceId, endpoints);
+    let route = routing.get(event.workspaceId);
+    if (!route) {
+      const [endpoints, subscriptions] = await Promise.all([
+        deps.webhooks.listEndpoints(event.workspaceId),
+        deps.subscriptions.list(event.workspaceId),
+      ]);
+      route = { endpoints, subscriptions };
+      routing.set(event.workspaceId, route);
     }
+    const { subscriptions } = route;
     const now = deps.clock.now();
-    const planned: Delivery[] = endpoints
-      .filter((e) => subscribes(e, event))
+    const planned: Delivery[] = route.endpoints
+      .filter((e) => endpointTakes(e, subscriptions, event))
       .map((e) => ({
         id: deterministicId('dlv', event.id, e.id),
         workspaceId: event.workspaceId,
@@ -56,7 +76,7 @@ export async function fanOutEvents(
 
 /** Re-enqueues attempts whose task never ran (lost between commit and enqueue); task names dedupe. */
 export async function recoverDeliveries(
-  deps: { webhooks: WebhookStore; tasks: TaskQueue; clock: Clock; deliverUrl: string },
+  deps: Omit<FanOutDeps, 'subscriptions'>,
   graceMs = 60_000,
 ): Promise<number> {
   const overdue = await deps.webhooks.overdueDeliveries(deps.clock.now() - graceMs, 200);

@@ -54,12 +54,3 @@ export interface DeliveryAttempt {
   error: string | null;
   nextAttemptAt: number | null;
 }
-
-/** Whether `endpoint` wants `event`. */
-export function subscribes(endpoint: WebhookEndpoint, event: { type: string; mailboxId: string }): boolean {
-  return (
-    endpoint.status === 'enabled' &&
-    (endpoint.eventTypes.length === 0 || endpoint.eventTypes.includes(event.type)) &&
-    (endpoint.mailboxIds.length === 0 || endpoint.mailboxIds.includes(event.mailboxId))
-  );
-}

@@ -1,0 +1,106 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { newProjectId, testFirestore } from '../../emulators/testing/index.js';
+import { FirestoreSubscriptionStore } from '../adapters/firestore/firestore-subscription-store.js';
+import { FirestoreWebhookStore } from '../adapters/firestore/firestore-webhook-store.js';
+import { ManualClock } from '../core/clock.js';
+import type { EventType } from '../events/event.js';
+import { RecordingQueue } from '../tasks/testing/recording-queue.js';
+import { fanOutEvents } from './fan-out-events.js';
+import type { WebhookEndpoint } from './model.js';
+
+const db = testFirestore(newProjectId('fan-out'));
+afterAll(() => db.terminate());
+
+function endpoint(id: string, over: Partial<WebhookEndpoint> = {}): WebhookEndpoint {
+  return {
+    id,
+    workspaceId: 'ws_1',
+    url: `https://hooks.example/${id}`,
+    description: '',
+    eventTypes: [],
+    mailboxIds: [],
+    status: 'enabled',
+    disabledReason: null,
+    secrets: [],
+    failingSince: null,
+    createdAt: 1,
+    updatedAt: 1,
+    ...over,
+  };
+}
+
+async function event(id: string, mailboxId: string, type: EventType, seq: number) {
+  await db.collection('mailboxes').doc(mailboxId).collection('events').doc(id).set({
+    id,
+    type,
+    schemaVersion: 1,
+    occurredAt: '2026-06-01T00:00:00.000Z',
+    workspaceId: 'ws_1',
+    tenantExternalId: 't',
+    mailboxId,
+    seq,
+    data: {},
+    fanout: 'pending',
+  });
+}
+
+describe('fan-out through subscriptions', () => {
+  it('sends each event to the endpoints whose subscriptions (or, without any, own filter) take it', async () => {
+    const webhooks = new FirestoreWebhookStore(db);
+    const subscriptions = new FirestoreSubscriptionStore(db);
+    await webhooks.createEndpoint(endpoint('we_own_filter', { eventTypes: ['message.created'] }));
+    await webhooks.createEndpoint(endpoint('we_mailbox_1'));
+    await webhooks.createEndpoint(endpoint('we_deletes'));
+    await webhooks.createEndpoint(endpoint('we_disabled', { status: 'disabled' }));
+    const sub = (
+      id: string,
+      endpointId: string,
+      mailboxIds: 'all' | string[],
+      eventTypes: 'all' | EventType[],
+    ) =>
+      subscriptions.create({
+        id,
+        workspaceId: 'ws_1',
+        endpointId,
+        mailboxIds,
+        eventTypes,
+        createdAt: 1,
+        updatedAt: 1,
+      });
+    await sub('sub_1', 'we_mailbox_1', ['mbx_1'], 'all');
+    await sub('sub_2', 'we_deletes', 'all', ['message.deleted']);
+    await sub('sub_3', 'we_disabled', 'all', 'all');
+    await subscriptions.create({
+      id: 'sub_other_ws',
+      workspaceId: 'ws_2',
+      endpointId: 'we_own_filter',
+      mailboxIds: 'all',
+      eventTypes: 'all',
+      createdAt: 1,
+      updatedAt: 1,
+    });
+    await event('evt_created_1', 'mbx_1', 'message.created', 1);
+    await event('evt_deleted_2', 'mbx_2', 'message.deleted', 1);
+    await event('evt_synced_2', 'mbx_2', 'mailbox.synced', 2);
+
+    const queue = new RecordingQueue();
+    const deps = {
+      webhooks,
+      subscriptions,
+      tasks: queue,
+      clock: new ManualClock(),
+      deliverUrl: 'http://x/deliver',
+    };
+    expect(await fanOutEvents(deps)).toEqual({ events: 3, deliveries: 3 });
+    const routed = (await db.collection('deliveries').get()).docs
+      .map((d) => `${d.get('eventId')}→${d.get('endpointId')}`)
+      .sort();
+    expect(routed).toEqual([
+      'evt_created_1→we_mailbox_1',
+      'evt_created_1→we_own_filter',
+      'evt_deleted_2→we_deletes',
+    ]);
+    expect(queue.tasks).toHaveLength(3);
+    expect(await fanOutEvents(deps)).toEqual({ events: 0, deliveries: 0 });
+  });
+});
