@@ -30,16 +30,7 @@ export function createDeliverWebhookFunction(rt: () => Promise<Runtime>): HttpFu
     }
     try {
       const result = await attemptDelivery(
-        {
-          webhooks: r.webhooks,
-          sender: r.sender,
-          tasks: r.tasks,
-          box: r.box,
-          clock: r.clock,
-          random: r.random,
-          deliverUrl: r.config.deliverWebhookUrl,
-          guard: r.guard,
-        },
+        { store: r.deliveries, sender: r.sender, clock: r.clock, random: r.random, guard: r.guard },
         parsed.output,
       );
       r.logger.info('delivery attempt', {

@@ -7,6 +7,7 @@ import { CloudTasksQueue } from '../adapters/cloud-tasks/cloud-tasks-queue.js';
 import { FirestoreConnectSessionStore } from '../adapters/firestore/firestore-connect-session-store.js';
 import { FirestoreControlQueries } from '../adapters/firestore/firestore-control-queries.js';
 import { FirestoreCredentialStore } from '../adapters/firestore/firestore-credential-store.js';
+import { FirestoreDeliveryStore } from '../adapters/firestore/firestore-delivery-store.js';
 import { FirestoreMailboxDeletionStore } from '../adapters/firestore/firestore-mailbox-deletion-store.js';
 import { FirestoreMailboxRegistry } from '../adapters/firestore/firestore-mailbox-registry.js';
 import { FirestoreObservability } from '../adapters/firestore/firestore-observability.js';
@@ -67,6 +68,7 @@ export interface Runtime {
   random: Random;
   renewer: WatchRenewer;
   mailboxDeletion: FirestoreMailboxDeletionStore;
+  deliveries: FirestoreDeliveryStore;
   observability: FirestoreObservability;
   subscriptions: FirestoreSubscriptionStore;
   gmailRelease: GmailApiRelease;
@@ -137,6 +139,12 @@ export function buildRuntime(
     return box.openRefreshToken(stored.credentialKey, stored.sealed);
   };
   const watcher = new GmailApiWatcher(gmailConfig, config.gmailTopic);
+  const tasks: TaskQueue =
+    config.mode === 'gcp'
+      ? new CloudTasksQueue(new CloudTasksClient(), config.tasksQueue, {
+          serviceAccountEmail: config.invokerEmails[0]!,
+        })
+      : new FirestoreLocalTaskQueue(db, clock);
   return {
     config,
     db,
@@ -162,12 +170,8 @@ export function buildRuntime(
     // receivers run on loopback locally; in gcp mode private and metadata targets are refused
     guard: config.mode === 'gcp' ? publicTargetsOnly() : allowAll,
     random: Math.random,
-    tasks:
-      config.mode === 'gcp'
-        ? new CloudTasksQueue(new CloudTasksClient(), config.tasksQueue, {
-            serviceAccountEmail: config.invokerEmails[0]!,
-          })
-        : new FirestoreLocalTaskQueue(db, clock),
+    tasks,
+    deliveries: new FirestoreDeliveryStore({ db, tasks, box, deliverUrl: config.deliverWebhookUrl }),
     mailboxDeletion: new FirestoreMailboxDeletionStore(db),
     observability: new FirestoreObservability(db),
     subscriptions: new FirestoreSubscriptionStore(db),

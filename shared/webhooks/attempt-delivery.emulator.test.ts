@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { newProjectId, testFirestore } from '../../emulators/testing/index.js';
+import { FirestoreDeliveryStore } from '../adapters/firestore/firestore-delivery-store.js';
 import { FirestoreSubscriptionStore } from '../adapters/firestore/firestore-subscription-store.js';
 import { FirestoreWebhookStore } from '../adapters/firestore/firestore-webhook-store.js';
 import { LocalKeyWrapper } from '../adapters/local-key-wrapper/local-key-wrapper.js';
@@ -75,13 +76,10 @@ describe('delivery through an outage', () => {
       },
     };
     const deps = {
-      webhooks,
+      store: new FirestoreDeliveryStore({ db, tasks: queue, box, deliverUrl }),
       sender,
-      tasks: queue,
-      box,
       clock,
       random: () => 0.5,
-      deliverUrl,
       guard: allowAll,
     };
     // play Cloud Tasks: run every due task in schedule order, advancing the clock to each

@@ -18,10 +18,6 @@ import type {
 import { nextAttemptAt, type Random } from './retry-schedule.js';
 import type { TargetGuard } from './ssrf-guard.js';
 import { truncateUtf8 } from './truncate-utf8.js';
-import {
-  deliveryStoreOverWebhookStore,
-  type WebhookStoreDeliveryDeps,
-} from './webhook-store-delivery-store.js';
 
 export type { TargetGuard } from './ssrf-guard.js';
 
@@ -59,9 +55,6 @@ export interface AttemptDeliveryDeps {
   guard: TargetGuard;
   limits?: Partial<DeliveryLimits>;
 }
-
-/** The same ports with the delivery store given as its parts (see `deliveryStoreOverWebhookStore`). */
-export type WebhookStoreAttemptDeps = Omit<AttemptDeliveryDeps, 'store'> & WebhookStoreDeliveryDeps;
 
 /** A delivery task: make attempt `attempt` (1-based) of delivery `deliveryId`. */
 export interface AttemptTask {
@@ -111,13 +104,9 @@ interface Ending {
  *   in flight, nothing is sent or recorded and {@link RetryAfterError} is thrown so the task runs again.
  *   Store and sender faults propagate (the task is retried; the fencing makes that safe).
  */
-export async function attemptDelivery(
-  deps: AttemptDeliveryDeps | WebhookStoreAttemptDeps,
-  task: AttemptTask,
-): Promise<AttemptResult> {
+export async function attemptDelivery(deps: AttemptDeliveryDeps, task: AttemptTask): Promise<AttemptResult> {
   const limits = { ...DEFAULT_DELIVERY_LIMITS, ...deps.limits };
-  const store = 'store' in deps ? deps.store : deliveryStoreOverWebhookStore(deps);
-  const { clock } = deps;
+  const { store, clock } = deps;
   const loaded = await store.load(task.deliveryId, clock.now());
   if (!loaded) return { kind: 'skipped', reason: 'unknown_delivery' };
   const { delivery, event, endpoint } = loaded;

@@ -12,20 +12,8 @@ export interface WebhookStore {
   pendingEvents(limit: number, mailboxId?: string): Promise<MailmonEvent[]>;
   /** Atomically: if the event is still pending, create its deliveries and mark it fanned out. */
   commitFanOut(event: MailmonEvent, deliveries: Delivery[]): Promise<boolean>;
-  getDelivery(
-    id: string,
-  ): Promise<{ delivery: Delivery; event: MailmonEvent; endpoint: WebhookEndpoint | undefined } | undefined>;
-  /**
-   * Records an attempt if the delivery still has `expectedAttempts` attempts (so a duplicate or stale task
-   * records nothing), updating the delivery and, when given, the endpoint in the same transaction.
-   */
-  recordAttempt(
-    deliveryId: string,
-    expectedAttempts: number,
-    attempt: DeliveryAttempt,
-    delivery: Partial<Delivery>,
-    endpoint?: Partial<WebhookEndpoint>,
-  ): Promise<boolean>;
+  /** A delivery, whoever's it is (callers check the workspace). */
+  getDelivery(id: string): Promise<Delivery | undefined>;
   /** Pending deliveries whose next attempt is overdue (their task was lost), oldest first. */
   overdueDeliveries(before: number, limit: number): Promise<Delivery[]>;
   listDeliveries(

@@ -36,7 +36,9 @@ const Delivery = v.object({
   state: v.picklist(['pending', 'delivered', 'failed']),
   attempts: v.number(),
   nextAttemptAt: v.nullable(v.number()),
-  lastStatus: v.unknown(),
+  lastStatus: v.nullable(v.union([v.number(), v.string()])),
+  failureReason: v.optional(v.nullable(v.string())),
+  replayId: v.optional(v.string()),
   createdAt: v.number(),
   updatedAt: v.number(),
 });
@@ -44,9 +46,10 @@ const Attempt = v.object({
   attempt: v.number(),
   at: v.number(),
   durationMs: v.number(),
-  status: v.unknown(),
-  outcome: v.string(),
+  status: v.union([v.number(), v.picklist(['timeout', 'network_error', 'refused'])]),
+  outcome: v.picklist(['delivered', 'retry', 'failed', 'endpoint_gone']),
   responseSnippet: v.string(),
+  error: v.optional(v.nullable(v.string())),
   nextAttemptAt: v.nullable(v.number()),
 });
 const notFound = (what: string) => ({
@@ -134,10 +137,10 @@ export const keyAndDeliveryRoutes = [
     },
     async handle({ deps, workspaceId, params }) {
       const found = await deps.webhooks.getDelivery(params.deliveryId);
-      if (!found || found.delivery.workspaceId !== workspaceId) return notFound('delivery');
+      if (!found || found.workspaceId !== workspaceId) return notFound('delivery');
       return {
         status: 200,
-        body: { ...found.delivery, attemptLog: await deps.webhooks.listAttempts(params.deliveryId) },
+        body: { ...found, attemptLog: await deps.webhooks.listAttempts(params.deliveryId) },
       };
     },
   }),

@@ -91,46 +91,11 @@ export class FirestoreWebhookStore implements WebhookStore {
     });
   }
 
-  async getDelivery(id: string) {
+  async getDelivery(id: string): Promise<Delivery | undefined> {
     const snap = await this.deliveries().doc(id).get();
     if (!snap.exists) return undefined;
     const { expireAt: _ttl, ...delivery } = snap.data() as Delivery & { expireAt: unknown };
-    const [eventSnap, endpointSnap] = await Promise.all([
-      this.db
-        .collection('mailboxes')
-        .doc(delivery.mailboxId)
-        .collection('events')
-        .doc(delivery.eventId)
-        .get(),
-      this.endpoints().doc(delivery.endpointId).get(),
-    ]);
-    if (!eventSnap.exists) return undefined;
-    return {
-      delivery,
-      event: stripEvent(eventSnap.data()!),
-      endpoint: endpointSnap.exists ? (endpointSnap.data() as WebhookEndpoint) : undefined,
-    };
-  }
-
-  async recordAttempt(
-    deliveryId: string,
-    expectedAttempts: number,
-    attempt: DeliveryAttempt,
-    delivery: Partial<Delivery>,
-    endpoint?: Partial<WebhookEndpoint>,
-  ): Promise<boolean> {
-    const ref = this.deliveries().doc(deliveryId);
-    return this.db.runTransaction(async (tx) => {
-      const snap = await tx.get(ref);
-      if (!snap.exists || snap.get('attempts') !== expectedAttempts || snap.get('state') !== 'pending')
-        return false;
-      const endpointRef = this.endpoints().doc(snap.get('endpointId'));
-      const endpointSnap = endpoint ? await tx.get(endpointRef) : undefined;
-      tx.set(ref.collection('attempts').doc(String(attempt.attempt)), attempt);
-      tx.update(ref, delivery);
-      if (endpoint && endpointSnap?.exists) tx.update(endpointRef, endpoint);
-      return true;
-    });
+    return delivery;
   }
 
   async overdueDeliveries(before: number, limit: number): Promise<Delivery[]> {

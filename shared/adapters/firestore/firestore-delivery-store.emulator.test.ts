@@ -1,0 +1,212 @@
+import { randomBytes } from 'node:crypto';
+import type { Firestore } from '@google-cloud/firestore';
+import { afterAll, describe, expect, it } from 'vitest';
+import { newProjectId, testFirestore } from '../../../emulators/testing/index.js';
+import { ManualClock } from '../../core/clock.js';
+import { RetryAfterError } from '../../core/errors.js';
+import { randomIds } from '../../core/ids.js';
+import { CredentialBox } from '../../secrets/credentials.js';
+import { RecordingQueue } from '../../tasks/testing/recording-queue.js';
+import { attemptDelivery } from '../../webhooks/attempt-delivery.js';
+import { endpointSecretContext } from '../../webhooks/endpoint-secrets.js';
+import { createEndpoint } from '../../webhooks/manage-endpoints.js';
+import type { DeliveryAttempt } from '../../webhooks/model.js';
+import type { HttpSender, OperatorEvent } from '../../webhooks/ports.js';
+import { allowAll } from '../../webhooks/ssrf-guard.js';
+import { describeDeliveryStoreContract } from '../../webhooks/testing/delivery-store-contract.js';
+import { LocalKeyWrapper } from '../local-key-wrapper/local-key-wrapper.js';
+import { FirestoreDeliveryStore } from './firestore-delivery-store.js';
+import { FirestoreWebhookStore } from './firestore-webhook-store.js';
+
+const clients: Firestore[] = [];
+afterAll(() => Promise.all(clients.map((db) => db.terminate())));
+
+describeDeliveryStoreContract('FirestoreDeliveryStore', () => {
+  const db = testFirestore(newProjectId('delivery-store'));
+  clients.push(db);
+  const box = new CredentialBox(new LocalKeyWrapper({ k: randomBytes(32).toString('base64') }, 'k'));
+  const tasks = new RecordingQueue();
+  const store = new FirestoreDeliveryStore({
+    db,
+    tasks,
+    box,
+    deliverUrl: 'http://127.0.0.1:9/deliverWebhook',
+  });
+  const mailboxOf = new Map<string, string>();
+  return {
+    store,
+    async seed(fixture) {
+      if (fixture.endpoint) {
+        const { secrets, ...endpoint } = fixture.endpoint;
+        await db
+          .collection('webhookEndpoints')
+          .doc(endpoint.id)
+          .set({
+            ...endpoint,
+            description: '',
+            eventTypes: [],
+            mailboxIds: [],
+            createdAt: 1,
+            updatedAt: 1,
+            secrets: await Promise.all(
+              secrets.map(async (s) => ({
+                sealed: await box.sealSecret(endpointSecretContext(endpoint.id), s.secret),
+                createdAt: 1,
+                expiresAt: s.expiresAt,
+              })),
+            ),
+          });
+      }
+      if (fixture.event) {
+        mailboxOf.set(fixture.event.id, fixture.event.mailboxId);
+        await db
+          .collection('mailboxes')
+          .doc(fixture.event.mailboxId)
+          .collection('events')
+          .doc(fixture.event.id)
+          .set({ ...fixture.event, fanout: 'done', deliveries: 1 });
+      }
+      const d = fixture.delivery;
+      await db
+        .collection('deliveries')
+        .doc(d.id)
+        .set({
+          ...d,
+          mailboxId: mailboxOf.get(d.eventId) ?? 'mbx_1',
+          eventType: 'message.created',
+          nextAttemptAt: null,
+          lastStatus: null,
+          failureReason: null,
+          createdAt: 1,
+          updatedAt: 1,
+          expireAt: new Date(86_400_000),
+        });
+    },
+    async readDelivery(id) {
+      const snap = await db.collection('deliveries').doc(id).get();
+      if (!snap.exists) return undefined;
+      const d = snap.data()!;
+      return {
+        id: snap.id,
+        state: d.state,
+        attempts: d.attempts,
+        nextAttemptAt: d.nextAttemptAt,
+        failureReason: d.failureReason,
+      };
+    },
+    async readAttempts(id) {
+      const snap = await db.collection('deliveries').doc(id).collection('attempts').get();
+      return snap.docs.map((d) => d.data() as DeliveryAttempt).sort((a, b) => a.attempt - b.attempt);
+    },
+    async readEndpoint(id) {
+      const snap = await db.collection('webhookEndpoints').doc(id).get();
+      return snap.exists ? { status: snap.get('status'), failingSince: snap.get('failingSince') } : undefined;
+    },
+    async readOperatorEvents() {
+      const snap = await db.collection('operatorEvents').get();
+      return snap.docs.map((d) => {
+        const { expireAt: _ttl, ...event } = d.data();
+        return event as OperatorEvent;
+      });
+    },
+    async readScheduled() {
+      return tasks.tasks.map((t) => {
+        const body = t.body as { deliveryId: string; attempt: number };
+        return { deliveryId: body.deliveryId, attempt: body.attempt, at: t.scheduleAt! };
+      });
+    },
+  };
+});
+
+describe('attempts through FirestoreDeliveryStore', () => {
+  it('caps the attempts in flight to one endpoint: the extra one is told to retry and records nothing', async () => {
+    const db = testFirestore(newProjectId('delivery-cap'));
+    clients.push(db);
+    const box = new CredentialBox(new LocalKeyWrapper({ k: randomBytes(32).toString('base64') }, 'k'));
+    const clock = new ManualClock(Date.UTC(2026, 5, 1));
+    const webhooks = new FirestoreWebhookStore(db);
+    const { id: endpointId } = await createEndpoint({ webhooks, box, clock, ids: randomIds }, 'ws_cap', {
+      url: 'https://hooks.example/slow',
+      description: '',
+      eventTypes: [],
+      mailboxIds: [],
+    });
+    for (const n of [1, 2, 3]) {
+      await db
+        .collection('mailboxes')
+        .doc('mbx_cap')
+        .collection('events')
+        .doc(`evt_${n}`)
+        .set({
+          id: `evt_${n}`,
+          type: 'message.created',
+          schemaVersion: 1,
+          occurredAt: new Date(clock.now()).toISOString(),
+          workspaceId: 'ws_cap',
+          tenantExternalId: 't',
+          mailboxId: 'mbx_cap',
+          seq: n,
+          data: {},
+          fanout: 'done',
+        });
+      await db
+        .collection('deliveries')
+        .doc(`dlv_${n}`)
+        .set({
+          id: `dlv_${n}`,
+          workspaceId: 'ws_cap',
+          endpointId,
+          mailboxId: 'mbx_cap',
+          eventId: `evt_${n}`,
+          eventType: 'message.created',
+          state: 'pending',
+          attempts: 0,
+          nextAttemptAt: clock.now(),
+          lastStatus: null,
+          createdAt: clock.now(),
+          updatedAt: clock.now(),
+        });
+    }
+    let inFlight = 0;
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    let reached!: () => void;
+    const twoInFlight = new Promise<void>((resolve) => {
+      reached = resolve;
+    });
+    const sender: HttpSender = {
+      async send() {
+        inFlight += 1;
+        if (inFlight === 2) reached();
+        await gate;
+        inFlight -= 1;
+        return { kind: 'response', status: 200, headers: {}, body: '' };
+      },
+    };
+    const tasks = new RecordingQueue();
+    const deps = {
+      store: new FirestoreDeliveryStore({ db, tasks, box, deliverUrl: 'http://127.0.0.1:9/d' }),
+      sender,
+      clock,
+      random: () => 0.5,
+      guard: allowAll,
+      limits: { maxConcurrentPerEndpoint: 2 },
+    };
+    const first = attemptDelivery(deps, { deliveryId: 'dlv_1', attempt: 1 });
+    const second = attemptDelivery(deps, { deliveryId: 'dlv_2', attempt: 1 });
+    await twoInFlight;
+    await expect(attemptDelivery(deps, { deliveryId: 'dlv_3', attempt: 1 })).rejects.toBeInstanceOf(
+      RetryAfterError,
+    );
+    expect((await db.collection('deliveries').doc('dlv_3').get()).get('attempts')).toBe(0);
+    open();
+    await Promise.all([first, second]);
+    expect(await attemptDelivery(deps, { deliveryId: 'dlv_3', attempt: 1 })).toMatchObject({
+      kind: 'attempted',
+      delivery: { state: 'delivered' },
+    });
+    expect((await db.collection('endpointSlots').doc(endpointId).get()).get('holders')).toEqual({});
+  });
+});
