@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { PubSub } from '@google-cloud/pubsub';
-import { createApiFunction } from '../functions/api/app.js';
+import { apiDepsOf, createApiFunction } from '../functions/api/app.js';
 import { createControlFunction } from '../functions/control/index.js';
 import { createDeliverWebhookFunction } from '../functions/deliver-webhook/index.js';
 import { createGmailPushFunction } from '../functions/gmail-push/index.js';
@@ -118,7 +118,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const host = await startFunctionsHost(
     {
       api: createApiFunction(
-        async () => ({ ...runtime, apiBaseUrl: runtime.config.apiUrl }),
+        async () => apiDepsOf(runtime),
         runtime.logger,
         () => runtime.config.apiUrl,
       ),

@@ -1,4 +1,5 @@
 import type { HttpFunction } from '@google-cloud/functions-framework';
+import type { Runtime } from '../../shared/runtime/composition-root.js';
 import type { Logger } from '../../shared/runtime/logger.js';
 import type { CredentialBox } from '../../shared/secrets/credentials.js';
 import { authenticateApiKey } from '../../shared/workspaces/api-keys.js';
@@ -11,6 +12,7 @@ import { type MailboxRouteDeps, mailboxRoutes } from './routes/mailboxes.js';
 import { healthRoute, openApiRoute } from './routes/meta.js';
 import { messageAndThreadRoutes } from './routes/mirror.js';
 import { type ObservabilityRouteDeps, observabilityRoutes } from './routes/observability.js';
+import { type ReplayRouteDeps, replayRoutes } from './routes/replays.js';
 import { type SubscriptionRouteDeps, subscriptionRoutes } from './routes/subscriptions.js';
 import { type WebhookRouteDeps, webhookRoutes } from './routes/webhooks.js';
 
@@ -20,7 +22,8 @@ export interface ApiDeps
     WebhookRouteDeps,
     MailboxRouteDeps,
     ObservabilityRouteDeps,
-    SubscriptionRouteDeps {
+    SubscriptionRouteDeps,
+    ReplayRouteDeps {
   workspaces: WorkspaceStore;
   box: CredentialBox;
 }
@@ -36,10 +39,16 @@ export function apiRoutes(apiBaseUrl: () => string | undefined): Route<ApiDeps>[
     ...(observabilityRoutes as Route<ApiDeps>[]),
     ...(webhookRoutes as Route<ApiDeps>[]),
     ...(subscriptionRoutes as Route<ApiDeps>[]),
+    ...(replayRoutes as Route<ApiDeps>[]),
     ...(keyAndDeliveryRoutes as Route<ApiDeps>[]),
   ];
   routes.push(openApiRoute(() => routes, apiBaseUrl));
   return routes;
+}
+
+/** The routes' dependencies out of the process runtime (the composition root). */
+export function apiDepsOf(r: Runtime): ApiDeps {
+  return { ...r, apiBaseUrl: r.config.apiUrl, deliverUrl: r.config.deliverWebhookUrl };
 }
 
 /** Builds the `api` HTTP function over injected dependencies (the composition root in production, fakes in tests). */

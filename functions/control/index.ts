@@ -7,6 +7,7 @@ import { describeError } from '../../shared/runtime/logger.js';
 import { problem, sendProblem } from '../../shared/runtime/problem.js';
 import { runtime } from '../../shared/runtime/process-runtime.js';
 import { fanOutEvents, recoverDeliveries } from '../../shared/webhooks/fan-out-events.js';
+import { dispatchReplays } from '../../shared/webhooks/replays/dispatch-replays.js';
 import { privateFunction } from '../guard.js';
 
 /** Builds `control`: `POST /jobs/<job>` runs one idempotent control job and answers its report. */
@@ -41,6 +42,7 @@ export function createControlFunction(rt: () => Promise<Runtime>): HttpFunction 
           directory: r.directory,
           clock: r.clock,
           resumeDeletions: () => resumeMailboxDeletions(r),
+          dispatchReplays: () => dispatchReplays({ ...r, deliverUrl: r.config.deliverWebhookUrl }),
           recoverWebhooks: async () => {
             const deps = {
               webhooks: r.webhooks,

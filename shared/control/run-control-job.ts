@@ -1,6 +1,6 @@
 import type { MailboxRegistry } from '../connect/ports.js';
 import type { Clock } from '../core/clock.js';
-import { NonRetryableError, ReconnectRequiredError } from '../core/errors.js';
+import { ReconnectRequiredError } from '../core/errors.js';
 import type { MailboxDirectory, SyncDispatcher } from '../sync/request-sync.js';
 import { dispatch } from '../sync/request-sync.js';
 import type { ControlQueries, WatchRenewer } from './ports.js';
@@ -42,14 +42,17 @@ export interface ControlDeps {
   recoverWebhooks(): Promise<{ events: number; deliveries: number; overdue: number }>;
   /** Finishes mailbox deletions left unfinished (interrupted, or larger than one request). */
   resumeDeletions(): Promise<{ examined: number; deleted: number; failed: number }>;
+  /** Dispatches the next batches of running replays. */
+  dispatchReplays(): Promise<{ examined: number; deliveries: number; failed: number }>;
 }
 
 /**
  * Runs one control job. `renew_watches` renews watches expiring within a day (Google recommends daily
  * renewal); `recover_stuck_syncs` re-dispatches mailboxes with an unserved wakeup or an interrupted full
  * sync; `poll_mailboxes` dispatches mailboxes not synced for `pollAfterMs`, catching dropped pushes;
- * `prune` deletes expired documents and finishes mailbox deletions left unfinished. Webhook jobs belong to the delivery subsystem and refuse to run
- * until it is deployed.
+ * `prune` deletes expired documents and finishes mailbox deletions left unfinished;
+ * `recover_webhook_deliveries` fans out events the syncs left pending and re-enqueues overdue attempts;
+ * `dispatch_replays` creates the next deliveries of running replays.
  */
 export async function runControlJob(deps: ControlDeps, job: ControlJob): Promise<JobReport> {
   const now = deps.clock.now();
@@ -109,7 +112,13 @@ export async function runControlJob(deps: ControlDeps, job: ControlJob): Promise
       report.details = fanned;
       return report;
     }
-    case 'dispatch_replays':
-      throw new NonRetryableError('replays are not available yet', 'not_implemented');
+    case 'dispatch_replays': {
+      const dispatched = await deps.dispatchReplays();
+      report.examined = dispatched.examined;
+      report.acted = dispatched.deliveries;
+      report.failed = dispatched.failed;
+      report.details = dispatched;
+      return report;
+    }
   }
 }

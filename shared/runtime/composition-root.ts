@@ -12,6 +12,7 @@ import { FirestoreMailboxDeletionStore } from '../adapters/firestore/firestore-m
 import { FirestoreMailboxRegistry } from '../adapters/firestore/firestore-mailbox-registry.js';
 import { FirestoreObservability } from '../adapters/firestore/firestore-observability.js';
 import { FirestoreReadModel } from '../adapters/firestore/firestore-read-model.js';
+import { FirestoreReplayStore } from '../adapters/firestore/firestore-replay-store.js';
 import { FirestoreSubscriptionStore } from '../adapters/firestore/firestore-subscription-store.js';
 import { FirestoreMailboxDirectory, FirestoreSyncStore } from '../adapters/firestore/firestore-sync-store.js';
 import { FirestoreWebhookStore } from '../adapters/firestore/firestore-webhook-store.js';
@@ -71,6 +72,7 @@ export interface Runtime {
   deliveries: FirestoreDeliveryStore;
   observability: FirestoreObservability;
   subscriptions: FirestoreSubscriptionStore;
+  replays: FirestoreReplayStore;
   gmailRelease: GmailApiRelease;
   gmailFor(mailbox: MailboxSyncState): Promise<GmailClient>;
 }
@@ -175,6 +177,7 @@ export function buildRuntime(
     mailboxDeletion: new FirestoreMailboxDeletionStore(db),
     observability: new FirestoreObservability(db),
     subscriptions: new FirestoreSubscriptionStore(db),
+    replays: new FirestoreReplayStore(db),
     gmailRelease: new GmailApiRelease({ ...gmailConfig, revokeUrl: config.oauth.revokeUrl }),
     renewer: { renew: async (mailboxId) => watcher.watch(await refreshTokenOf(mailboxId)) },
     async gmailFor(mailbox) {

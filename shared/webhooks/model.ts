@@ -34,6 +34,8 @@ export interface Delivery {
   lastStatus: number | string | null;
   /** Why a `failed` delivery ended. */
   failureReason?: string | null;
+  /** The replay that created this delivery; absent for deliveries of the live fan-out. */
+  replayId?: string;
   createdAt: number;
   updatedAt: number;
 }

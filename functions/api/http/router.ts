@@ -45,7 +45,9 @@ function send(res: Response, result: RouteResult): void {
     res.status(result.status).send('');
     return;
   }
-  res.status(result.status).set('content-type', 'application/json').send(JSON.stringify(result.body));
+  // handlers answer errors with problem documents (RFC 7807)
+  const type = result.status >= 400 ? 'application/problem+json' : 'application/json';
+  res.status(result.status).set('content-type', type).send(JSON.stringify(result.body));
 }
 
 function parseJsonBody(req: Request): { ok: true; value: unknown } | { ok: false } {

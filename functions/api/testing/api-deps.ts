@@ -4,6 +4,7 @@ import { FirestoreConnectSessionStore } from '../../../shared/adapters/firestore
 import { FirestoreMailboxDeletionStore } from '../../../shared/adapters/firestore/firestore-mailbox-deletion-store.js';
 import { FirestoreObservability } from '../../../shared/adapters/firestore/firestore-observability.js';
 import { FirestoreReadModel } from '../../../shared/adapters/firestore/firestore-read-model.js';
+import { FirestoreReplayStore } from '../../../shared/adapters/firestore/firestore-replay-store.js';
 import { FirestoreSubscriptionStore } from '../../../shared/adapters/firestore/firestore-subscription-store.js';
 import { FirestoreWebhookStore } from '../../../shared/adapters/firestore/firestore-webhook-store.js';
 import { FirestoreWorkspaceStore } from '../../../shared/adapters/firestore/firestore-workspace-store.js';
@@ -12,6 +13,7 @@ import { LocalKeyWrapper } from '../../../shared/adapters/local-key-wrapper/loca
 import { systemClock } from '../../../shared/core/clock.js';
 import { randomIds } from '../../../shared/core/ids.js';
 import { CredentialBox } from '../../../shared/secrets/credentials.js';
+import { RecordingQueue } from '../../../shared/tasks/testing/recording-queue.js';
 import type { ApiDeps } from '../app.js';
 
 // nothing may reach Google unless a test points these somewhere: a closed port fails loudly
@@ -19,7 +21,8 @@ const CLOSED = 'http://127.0.0.1:9';
 
 /**
  * The `api` function's dependencies on real Firestore adapters (the emulator in tests), with a fresh local
- * key and OAuth/Gmail endpoints that refuse connections; `overrides` replaces any of them.
+ * key, OAuth/Gmail endpoints that refuse connections and a task queue that only records; `overrides`
+ * replaces any of them.
  */
 export function firestoreApiDeps(db: Firestore, overrides: Partial<ApiDeps> = {}): ApiDeps {
   return {
@@ -36,6 +39,9 @@ export function firestoreApiDeps(db: Firestore, overrides: Partial<ApiDeps> = {}
     reads: new FirestoreReadModel(db),
     observability: new FirestoreObservability(db),
     subscriptions: new FirestoreSubscriptionStore(db),
+    replays: new FirestoreReplayStore(db),
+    tasks: new RecordingQueue(),
+    deliverUrl: `${CLOSED}/deliverWebhook`,
     box: new CredentialBox(new LocalKeyWrapper({ k: randomBytes(32).toString('base64') }, 'k')),
     mailboxDeletion: new FirestoreMailboxDeletionStore(db),
     gmailRelease: new GmailApiRelease({

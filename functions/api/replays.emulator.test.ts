@@ -1,0 +1,277 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import { http } from '@google-cloud/functions-framework';
+import { getTestServer } from '@google-cloud/functions-framework/testing';
+import fc from 'fast-check';
+import { Webhook } from 'standardwebhooks';
+import * as v from 'valibot';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newProjectId, testFirestore } from '../../emulators/testing/index.js';
+import { FirestoreDeliveryStore } from '../../shared/adapters/firestore/firestore-delivery-store.js';
+import { FetchHttpSender } from '../../shared/adapters/http-sender/fetch-http-sender.js';
+import { systemClock } from '../../shared/core/clock.js';
+import { jsonLogger } from '../../shared/runtime/logger.js';
+import { RecordingQueue } from '../../shared/tasks/testing/recording-queue.js';
+import { attemptDelivery } from '../../shared/webhooks/attempt-delivery.js';
+import { CreateReplayInput } from '../../shared/webhooks/replays/create-replay.js';
+import { allowAll } from '../../shared/webhooks/ssrf-guard.js';
+import { issueApiKey } from '../../shared/workspaces/api-keys.js';
+import { createApiFunction } from './app.js';
+import { firestoreApiDeps } from './testing/api-deps.js';
+
+const db = testFirestore(newProjectId('api-replays'));
+const queue = new RecordingQueue();
+const deps = firestoreApiDeps(db, { tasks: queue });
+const keys: Record<'a' | 'b', string> = { a: '', b: '' };
+const received: { headers: Record<string, string>; body: string }[] = [];
+let server: Server;
+let receiver: Server;
+let url = '';
+let endpointId = '';
+let secret = '';
+const HOUR = 3_600_000;
+const base = Date.now() - 48 * HOUR;
+
+beforeAll(async () => {
+  keys.a = (await issueApiKey({ workspaces: deps.workspaces, clock: systemClock }, 'ws_a', 'a')).apiKey;
+  keys.b = (await issueApiKey({ workspaces: deps.workspaces, clock: systemClock }, 'ws_b', 'b')).apiKey;
+  http(
+    'apiReplaysTest',
+    createApiFunction(
+      async () => deps,
+      jsonLogger('error', () => {}),
+    ),
+  );
+  server = getTestServer('apiReplaysTest');
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => {
+      body += c;
+    });
+    req.on('end', () => {
+      received.push({ headers: req.headers as Record<string, string>, body });
+      res.writeHead(204).end();
+    });
+  }).listen(0, '127.0.0.1');
+  await once(receiver, 'listening');
+  await db.collection('mailboxes').doc('mbx_a').set({
+    workspaceId: 'ws_a',
+    tenantExternalId: 't',
+    mailboxExternalId: 'm',
+    emailAddress: 'a@example.com',
+    status: 'active',
+    createdAt: 1,
+  });
+  for (let seq = 1; seq <= 4; seq += 1)
+    await db
+      .collection('mailboxes')
+      .doc('mbx_a')
+      .collection('events')
+      .doc(`evt_${seq}`)
+      .set({
+        id: `evt_${seq}`,
+        type: 'message.created',
+        schemaVersion: 1,
+        occurredAt: new Date(base + seq * HOUR).toISOString(),
+        workspaceId: 'ws_a',
+        tenantExternalId: 't',
+        mailboxId: 'mbx_a',
+        seq,
+        data: { messageId: `m${seq}` },
+        fanout: 'done',
+      });
+  const created = (await (
+    await call('a', 'POST', '/v1/webhook-endpoints', {
+      url: `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hooks`,
+    })
+  ).json()) as { id: string; secret: string };
+  endpointId = created.id;
+  secret = created.secret;
+});
+afterAll(async () => {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await new Promise<void>((resolve) => receiver.close(() => resolve()));
+  await db.terminate();
+});
+
+function call(who: 'a' | 'b', method: string, path: string, body?: unknown) {
+  return fetch(`${url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${keys[who]}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
+
+async function snapshot() {
+  const [replays, deliveries] = await Promise.all([
+    db.collection('replays').get(),
+    db.collection('deliveries').get(),
+  ]);
+  return JSON.stringify([replays.docs.map((d) => d.data()), deliveries.docs.map((d) => d.data())]);
+}
+
+/** Plays Cloud Tasks: runs every queued delivery task once, through the real sender, to the receiver. */
+async function runQueuedTasks() {
+  const store = new FirestoreDeliveryStore({ db, tasks: queue, box: deps.box, deliverUrl: deps.deliverUrl });
+  const sender = new FetchHttpSender({ timeoutMs: 5000, maxResponseBytes: 1024 });
+  for (let task = queue.tasks.shift(); task; task = queue.tasks.shift())
+    await attemptDelivery(
+      { store, sender, clock: systemClock, random: () => 0.5, guard: allowAll },
+      task.body as { deliveryId: string; attempt: number },
+    );
+}
+
+describe('replays over the api function', () => {
+  let replayId = '';
+
+  it('POST /v1/replays re-sends a window’s events with their original webhook-id, and shows progress', async () => {
+    const response = await call('a', 'POST', '/v1/replays', {
+      endpointId,
+      from: new Date(base + 1.5 * HOUR).toISOString(),
+      to: new Date(base + 3.5 * HOUR).toISOString(),
+    });
+    expect(response.status).toBe(201);
+    const replay = (await response.json()) as {
+      id: string;
+      state: string;
+      progress: Record<string, unknown>;
+    };
+    replayId = replay.id;
+    expect(replay).toMatchObject({ state: 'completed', progress: { total: 2, enqueued: 2, pending: 2 } });
+    await runQueuedTasks();
+    const events = received.map((r) => new Webhook(secret).verify(r.body, r.headers) as { id: string });
+    expect(events.map((e) => e.id).sort()).toEqual(['evt_2', 'evt_3']);
+    expect(received.map((r) => r.headers['webhook-id']).sort()).toEqual(['evt_2', 'evt_3']);
+    const progress = (await (await call('a', 'GET', `/v1/replays/${replayId}`)).json()) as {
+      progress: Record<string, unknown>;
+    };
+    expect(progress.progress).toEqual({ total: 2, enqueued: 2, pending: 0, delivered: 2, failed: 0 });
+  });
+
+  it('POST /v1/replays refuses a replay overlapping a running one to the same endpoint with 409', async () => {
+    // a running replay: stored as the dispatcher left it, mid-way
+    await db
+      .collection('replays')
+      .doc('rpl_running')
+      .set({
+        id: 'rpl_running',
+        workspaceId: 'ws_a',
+        endpointId,
+        selector: { kind: 'events', events: [{ id: 'evt_4', mailboxId: 'mbx_a', at: base + 4 * HOUR }] },
+        state: 'running',
+        cursor: null,
+        enqueued: 0,
+        createdAt: 1,
+        updatedAt: 1,
+        completedAt: null,
+        cancelledAt: null,
+      });
+    await db
+      .collection('replayLocks')
+      .doc(endpointId)
+      .set({
+        running: {
+          rpl_running: { kind: 'events', events: [{ id: 'evt_4', mailboxId: 'mbx_a', at: base + 4 * HOUR }] },
+        },
+      });
+    const before = await snapshot();
+    const refused = await call('a', 'POST', '/v1/replays', {
+      endpointId,
+      from: new Date(base).toISOString(),
+      to: new Date(base + 5 * HOUR).toISOString(),
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await refused.json()).toMatchObject({
+      code: 'replay_overlaps',
+      conflictingReplayId: 'rpl_running',
+    });
+    expect(await snapshot()).toBe(before);
+    const separate = await call('a', 'POST', '/v1/replays', { endpointId, eventIds: ['evt_1'] });
+    expect(separate.status).toBe(201);
+  });
+
+  it('POST /v1/replays refuses another workspace’s endpoint and events, writing nothing', async () => {
+    const before = await snapshot();
+    const foreign = await call('b', 'POST', '/v1/replays', { endpointId, eventIds: ['evt_1'] });
+    expect(foreign.status).toBe(400);
+    expect(await foreign.json()).toMatchObject({ code: 'unknown_endpoint' });
+    const { id: endpointOfB } = (await (
+      await call('b', 'POST', '/v1/webhook-endpoints', { url: 'https://hooks.example/b' })
+    ).json()) as { id: string };
+    const foreignEvents = await call('b', 'POST', '/v1/replays', {
+      endpointId: endpointOfB,
+      eventIds: ['evt_1'],
+    });
+    expect(foreignEvents.status).toBe(400);
+    expect(await foreignEvents.json()).toMatchObject({ code: 'unknown_event' });
+    expect(await snapshot()).toBe(before);
+  });
+
+  it('GET /v1/replays/:replayId refuses another workspace’s key', async () => {
+    expect((await call('b', 'GET', `/v1/replays/${replayId}`)).status).toBe(404);
+    expect((await call('a', 'GET', `/v1/replays/${replayId}`)).status).toBe(200);
+  });
+
+  it('GET /v1/replays lists only the caller’s replays, newest first', async () => {
+    const theirs = (await (await call('b', 'GET', '/v1/replays')).json()) as { data: unknown[] };
+    expect(theirs.data).toEqual([]);
+    const mine = (await (await call('a', 'GET', '/v1/replays?limit=10')).json()) as {
+      data: { id: string }[];
+    };
+    expect(mine.data.map((r) => r.id)).toContain(replayId);
+  });
+
+  it('POST /v1/replays/:replayId/cancel refuses another workspace’s key, and cancels for the owner', async () => {
+    const before = await snapshot();
+    expect((await call('b', 'POST', '/v1/replays/rpl_running/cancel')).status).toBe(404);
+    expect(await snapshot()).toBe(before);
+    const cancelled = await call('a', 'POST', '/v1/replays/rpl_running/cancel');
+    expect(await cancelled.json()).toMatchObject({ id: 'rpl_running', state: 'cancelled' });
+    const again = await call('a', 'POST', '/v1/replays', { endpointId, eventIds: ['evt_4'] });
+    expect(again.status).toBe(201);
+  });
+
+  it('POST /v1/replays answers invalid and fuzzed bodies with 400 problem JSON and writes nothing', async () => {
+    const before = await snapshot();
+    const bodies = fc.oneof(
+      fc.object(),
+      fc.dictionary(fc.constantFrom('endpointId', 'from', 'to', 'eventIds', 'extra'), fc.anything()),
+      fc.record({ endpointId: fc.constant(endpointId), from: fc.string(), to: fc.string() }),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        bodies.filter((x) => !v.is(CreateReplayInput, x)),
+        async (body) => {
+          const response = await call('a', 'POST', '/v1/replays', body);
+          expect(response.status).toBe(400);
+          expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+          expect((await response.json()) as { code: string }).toMatchObject({ code: 'invalid_request' });
+        },
+      ),
+      { numRuns: 40, seed: 11 },
+    );
+    for (const [body, code] of [
+      [
+        { endpointId, from: new Date(base + HOUR).toISOString(), to: new Date(base).toISOString() },
+        'invalid_window',
+      ],
+      [
+        { endpointId, from: new Date(base).toISOString(), to: new Date(Date.now() + HOUR).toISOString() },
+        'invalid_window',
+      ],
+      [
+        { endpointId, from: new Date(base - 40 * 24 * HOUR).toISOString(), to: new Date(base).toISOString() },
+        'invalid_window',
+      ],
+      [{ endpointId, eventIds: ['evt_nope'] }, 'unknown_event'],
+    ] as const) {
+      const response = await call('a', 'POST', '/v1/replays', body);
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ code });
+    }
+    expect(await snapshot()).toBe(before);
+  });
+});

@@ -1,0 +1,243 @@
+import { FieldPath, type Firestore } from '@google-cloud/firestore';
+import type { MailmonEvent } from '../../events/event.js';
+import type { Delivery } from '../../webhooks/model.js';
+import {
+  type Replay,
+  type ReplayCursor,
+  type ReplayEventRef,
+  replaysOverlap,
+} from '../../webhooks/replays/model.js';
+import type { ReplayProgress, ReplayStore } from '../../webhooks/replays/ports.js';
+
+// delivery records are kept 30 days (Firestore TTL on expireAt), replays as long
+const RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+
+function toEvent(data: FirebaseFirestore.DocumentData): MailmonEvent {
+  const { fanout: _f, deliveries: _d, ...event } = data;
+  return event as MailmonEvent;
+}
+
+function sameCursor(a: ReplayCursor, b: ReplayCursor): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * {@link ReplayStore} on Firestore: `replays/{id}`, and `replayLocks/{endpointId}` listing the endpoint's
+ * running replays with their selectors. Every create, completion and cancellation reads and writes the
+ * lock in its transaction, so two overlapping creates conflict and one of them sees the other.
+ */
+export class FirestoreReplayStore implements ReplayStore {
+  constructor(private readonly db: Firestore) {}
+
+  private replays() {
+    return this.db.collection('replays');
+  }
+  private lock(endpointId: string) {
+    return this.db.collection('replayLocks').doc(endpointId);
+  }
+
+  async create(replay: Replay): Promise<{ created: true } | { created: false; conflictWith: string }> {
+    const lockRef = this.lock(replay.endpointId);
+    // the lock must exist before transactions read it: reads of a missing document do not always conflict
+    await lockRef.set({}, { merge: true });
+    return this.db.runTransaction(async (tx) => {
+      const lock = await tx.get(lockRef);
+      const active = (lock.get('running') as Record<string, Replay['selector']> | undefined) ?? {};
+      const clash = Object.entries(active).find(([, selector]) => replaysOverlap(selector, replay.selector));
+      if (clash) return { created: false, conflictWith: clash[0] };
+      tx.set(lockRef, { running: { ...active, [replay.id]: replay.selector } });
+      tx.create(this.replays().doc(replay.id), {
+        ...replay,
+        expireAt: new Date(replay.createdAt + RETENTION_MS),
+      });
+      return { created: true };
+    });
+  }
+
+  async get(workspaceId: string, id: string): Promise<Replay | undefined> {
+    const snap = await this.replays().doc(id).get();
+    if (!snap.exists || snap.get('workspaceId') !== workspaceId) return undefined;
+    const { expireAt: _ttl, ...replay } = snap.data()!;
+    return replay as Replay;
+  }
+
+  async list(workspaceId: string, limit: number, after?: string) {
+    let query = this.replays()
+      .where('workspaceId', '==', workspaceId)
+      .orderBy('createdAt', 'desc')
+      .limit(limit + 1);
+    if (after) {
+      const cursor = await this.replays().doc(after).get();
+      if (!cursor.exists || cursor.get('workspaceId') !== workspaceId) return { data: [], next: null };
+      query = query.startAfter(cursor);
+    }
+    const snap = await query.get();
+    const docs = snap.docs.slice(0, limit);
+    return {
+      data: docs.map((d) => {
+        const { expireAt: _ttl, ...replay } = d.data();
+        return replay as Replay;
+      }),
+      next: snap.size > limit ? docs[docs.length - 1]!.id : null,
+    };
+  }
+
+  async running(limit: number): Promise<Replay[]> {
+    const snap = await this.replays().where('state', '==', 'running').orderBy('createdAt').limit(limit).get();
+    return snap.docs.map((d) => {
+      const { expireAt: _ttl, ...replay } = d.data();
+      return replay as Replay;
+    });
+  }
+
+  async eventsInWindow(
+    workspaceId: string,
+    window: { from: number; to: number },
+    cursor: ReplayCursor,
+    limit: number,
+  ): Promise<{ events: MailmonEvent[]; last: ReplayCursor }> {
+    // occurredAt is always toISOString() output, so string order is time order
+    let query = this.db
+      .collectionGroup('events')
+      .where('workspaceId', '==', workspaceId)
+      .where('occurredAt', '>=', new Date(window.from).toISOString())
+      .where('occurredAt', '<', new Date(window.to).toISOString())
+      .orderBy('occurredAt')
+      .orderBy(FieldPath.documentId());
+    if (cursor && 'path' in cursor) query = query.startAfter(cursor.occurredAt, this.db.doc(cursor.path));
+    const snap = await query.limit(limit).get();
+    const last = snap.docs[snap.docs.length - 1];
+    return {
+      events: snap.docs.map((d) => toEvent(d.data())),
+      last: last ? { occurredAt: last.get('occurredAt') as string, path: last.ref.path } : null,
+    };
+  }
+
+  async findEvents(workspaceId: string, ids: string[]): Promise<ReplayEventRef[]> {
+    const found: ReplayEventRef[] = [];
+    for (let i = 0; i < ids.length; i += 30) {
+      const snap = await this.db
+        .collectionGroup('events')
+        .where('workspaceId', '==', workspaceId)
+        .where('id', 'in', ids.slice(i, i + 30))
+        .select('id', 'mailboxId', 'occurredAt')
+        .get();
+      for (const d of snap.docs)
+        found.push({
+          id: d.get('id') as string,
+          mailboxId: d.get('mailboxId') as string,
+          at: Date.parse(d.get('occurredAt') as string),
+        });
+    }
+    return found;
+  }
+
+  async readEvents(refs: ReplayEventRef[]): Promise<(MailmonEvent | undefined)[]> {
+    if (refs.length === 0) return [];
+    const snaps = await this.db.getAll(
+      ...refs.map((r) => this.db.collection('mailboxes').doc(r.mailboxId).collection('events').doc(r.id)),
+    );
+    return snaps.map((s) => (s.exists ? toEvent(s.data()!) : undefined));
+  }
+
+  async commitBatch(
+    replayId: string,
+    expectedCursor: ReplayCursor,
+    deliveries: Delivery[],
+    next: { cursor: ReplayCursor; done: boolean; now: number },
+  ): Promise<Delivery[] | undefined> {
+    const ref = this.replays().doc(replayId);
+    return this.db.runTransaction(async (tx) => {
+      const snap = await tx.get(ref);
+      if (
+        !snap.exists ||
+        snap.get('state') !== 'running' ||
+        !sameCursor(snap.get('cursor') ?? null, expectedCursor)
+      )
+        return undefined;
+      const refs = deliveries.map((d) => this.db.collection('deliveries').doc(d.id));
+      const existing = refs.length > 0 ? await tx.getAll(...refs) : [];
+      const lockRef = this.lock(snap.get('endpointId') as string);
+      const lock = next.done ? await tx.get(lockRef) : undefined;
+      const created = deliveries.filter((_, i) => !existing[i]?.exists);
+      for (const d of created)
+        tx.create(this.db.collection('deliveries').doc(d.id), {
+          ...d,
+          expireAt: new Date(d.createdAt + RETENTION_MS),
+        });
+      tx.update(ref, {
+        cursor: next.cursor,
+        enqueued: (snap.get('enqueued') as number) + created.length,
+        updatedAt: next.now,
+        ...(next.done ? { state: 'completed', completedAt: next.now } : {}),
+      });
+      if (lock) this.releaseLock(tx, lock, replayId);
+      return created;
+    });
+  }
+
+  private releaseLock(
+    tx: FirebaseFirestore.Transaction,
+    lock: FirebaseFirestore.DocumentSnapshot,
+    replayId: string,
+  ) {
+    const running = { ...((lock.get('running') as Record<string, unknown> | undefined) ?? {}) };
+    if (!(replayId in running)) return;
+    delete running[replayId];
+    tx.set(lock.ref, { running });
+  }
+
+  async cancel(workspaceId: string, id: string, now: number): Promise<Replay | undefined> {
+    const ref = this.replays().doc(id);
+    return this.db.runTransaction(async (tx) => {
+      const snap = await tx.get(ref);
+      if (!snap.exists || snap.get('workspaceId') !== workspaceId) return undefined;
+      const { expireAt: _ttl, ...replay } = snap.data() as Replay & { expireAt: unknown };
+      if (replay.state !== 'running') return replay;
+      const lock = await tx.get(this.lock(replay.endpointId));
+      tx.update(ref, { state: 'cancelled', cancelledAt: now, updatedAt: now });
+      this.releaseLock(tx, lock, id);
+      return { ...replay, state: 'cancelled', cancelledAt: now, updatedAt: now };
+    });
+  }
+
+  async failPending(replayId: string, now: number): Promise<number> {
+    let failed = 0;
+    for (;;) {
+      const snap = await this.db
+        .collection('deliveries')
+        .where('replayId', '==', replayId)
+        .where('state', '==', 'pending')
+        .limit(200)
+        .get();
+      if (snap.empty) return failed;
+      for (const d of snap.docs) {
+        // per delivery, so an attempt recorded meanwhile is never overwritten
+        const changed = await this.db.runTransaction(async (tx) => {
+          const current = await tx.get(d.ref);
+          if (current.get('state') !== 'pending') return false;
+          tx.update(d.ref, {
+            state: 'failed',
+            failureReason: 'replay_cancelled',
+            nextAttemptAt: null,
+            updatedAt: now,
+          });
+          return true;
+        });
+        if (changed) failed += 1;
+      }
+    }
+  }
+
+  async progress(replayId: string): Promise<ReplayProgress> {
+    const scope = this.db.collection('deliveries').where('replayId', '==', replayId);
+    const count = async (state: string) =>
+      (await scope.where('state', '==', state).count().get()).data().count;
+    const [pending, delivered, failed] = await Promise.all([
+      count('pending'),
+      count('delivered'),
+      count('failed'),
+    ]);
+    return { pending, delivered, failed };
+  }
+}
