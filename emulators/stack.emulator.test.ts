@@ -2,7 +2,9 @@ import { createHmac } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { Webhook } from 'standardwebhooks';
+import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MailmonEventSchema } from '../shared/events/event-schemas.js';
 import { issueApiKey } from '../shared/workspaces/api-keys.js';
 import { type LocalStack, startLocalStack } from './stack.js';
 import { approveConsent, eventually } from './testing/consent.js';
@@ -101,6 +103,8 @@ describe('the local stack, end to end', () => {
     expect(all[0]).toMatchObject({ type: 'mailbox.connected', seq: 1 });
     expect(all.map((e) => e.seq)).toEqual(all.map((_, i) => i + 1));
     expect(all.map((e) => e.type)).toContain('mailbox.synced');
+    // every event the real sync wrote matches its published schema (what the SDK's types are made from)
+    for (const e of all) expect(v.safeParse(MailmonEventSchema, e).issues, e.type).toBeUndefined();
     connectedMailboxId = mailboxId;
   }, 90_000);
 

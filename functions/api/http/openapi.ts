@@ -41,7 +41,7 @@ const problemSchema = {
  */
 export function buildOpenApi(
   routes: Route<unknown>[],
-  info: { title: string; version: string; serverUrl?: string },
+  info: { title: string; version: string; serverUrl?: string; webhooks?: Record<string, Schema> },
 ) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
@@ -80,6 +80,23 @@ export function buildOpenApi(
     info: { title: info.title, version: info.version },
     ...(info.serverUrl ? { servers: [{ url: info.serverUrl }] } : {}),
     paths,
+    ...(info.webhooks
+      ? {
+          webhooks: Object.fromEntries(
+            Object.entries(info.webhooks).map(([name, schema]) => [
+              name,
+              {
+                post: {
+                  operationId: `${name.replace(/[._]([a-z])/g, (_, c: string) => c.toUpperCase())}Webhook`,
+                  summary: `The \`${name}\` event, signed per Standard Webhooks`,
+                  requestBody: { required: true, content: { 'application/json': { schema: json(schema) } } },
+                  responses: { '2XX': { description: 'Received; any other answer is retried' } },
+                },
+              },
+            ]),
+          ),
+        }
+      : {}),
     components: {
       securitySchemes: {
         apiKey: { type: 'http', scheme: 'bearer', description: 'Workspace API key `mm_live_…`' },

@@ -1,6 +1,18 @@
 import * as v from 'valibot';
+import { EVENT_TYPES } from '../../../shared/events/event.js';
+import { eventSchema } from '../../../shared/events/event-schemas.js';
 import { buildOpenApi } from '../http/openapi.js';
 import { defineRoute, type Route } from '../http/route.js';
+
+/** The API's OpenAPI 3.1 document: every route, and every event as a webhook. */
+export function apiDocument(routes: Route<unknown>[], serverUrl?: string) {
+  return buildOpenApi(routes, {
+    title: 'Mailmon API',
+    version: '1.0.0',
+    ...(serverUrl ? { serverUrl } : {}),
+    webhooks: Object.fromEntries(EVENT_TYPES.map((type) => [type, eventSchema(type)])),
+  });
+}
 
 /** The OpenAPI document of every API route, served from the routes themselves. */
 export function openApiRoute<D>(routes: () => Route<D>[], serverUrl: () => string | undefined): Route<D> {
@@ -17,11 +29,7 @@ export function openApiRoute<D>(routes: () => Route<D>[], serverUrl: () => strin
       200: { description: 'OpenAPI document', schema: v.object({ openapi: v.literal('3.1.0') }) },
     },
     async handle() {
-      cached ??= buildOpenApi(routes() as Route<unknown>[], {
-        title: 'Mailmon API',
-        version: '1.0.0',
-        serverUrl: serverUrl(),
-      });
+      cached ??= apiDocument(routes() as Route<unknown>[], serverUrl());
       return { status: 200, body: cached };
     },
   });
