@@ -20,7 +20,9 @@ const projectId = process.env.MAILMON_PROJECT_ID ?? 'demo-mailmon';
 const dataDir = join(stateDir, 'firestore-data');
 const emulators = await startEmulators({ firestoreDataDir: dataDir });
 let stack: LocalStack | undefined;
+let scheduler: NodeJS.Timeout | undefined;
 const stop = onShutdown(async () => {
+  clearInterval(scheduler);
   await stack?.stop().catch(() => undefined);
   // pending local tasks, mailboxes and keys survive a restart of the dev stack
   await exportFirestore(emulators.firestoreHost, projectId, dataDir).catch((error) => console.error(error));
@@ -60,6 +62,17 @@ try {
   if (session.status !== 201)
     throw new Error(`creating the demo connect session failed: ${session.status} ${await session.text()}`);
   const { connectUrl } = (await session.json()) as { connectUrl: string };
+  // stands in for Cloud Scheduler (production crons: terraform/variables.tf), every minute instead
+  const functionsUrl = stack.functionsUrl;
+  scheduler = setInterval(() => {
+    for (const job of [
+      'dispatch_replays',
+      'recover_webhook_deliveries',
+      'recover_stuck_syncs',
+      'poll_mailboxes',
+    ])
+      void fetch(`${functionsUrl}/control/jobs/${job}`, { method: 'POST' }).catch(() => undefined);
+  }, 60_000);
   const dev = { apiUrl: stack.apiUrl, apiKey, workspaceId, gmailEmulatorUrl: stack.gmail.url, connectUrl };
   writeFileSync(join(stateDir, 'dev.json'), `${JSON.stringify(dev, null, 2)}\n`, { mode: 0o600 });
   console.log(`Mailmon local stack ready.

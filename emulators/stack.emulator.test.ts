@@ -1,6 +1,4 @@
 import { createHmac } from 'node:crypto';
-import { once } from 'node:events';
-import { createServer } from 'node:http';
 import { Webhook } from 'standardwebhooks';
 import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +7,7 @@ import { issueApiKey } from '../shared/workspaces/api-keys.js';
 import { type LocalStack, startLocalStack } from './stack.js';
 import { approveConsent, eventually } from './testing/consent.js';
 import { emulatorHosts, newProjectId } from './testing/index.js';
+import { startWebhookReceiver } from './testing/webhook-receiver.js';
 
 let stack: LocalStack;
 let apiKey: string;
@@ -109,24 +108,14 @@ describe('the local stack, end to end', () => {
   }, 90_000);
 
   it('delivers the mailbox events to a webhook endpoint, signed in both schemes', async () => {
-    const received: { headers: Record<string, string>; body: string }[] = [];
-    const receiver = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => {
-        body += c;
-      });
-      req.on('end', () => {
-        received.push({ headers: req.headers as Record<string, string>, body });
-        res.writeHead(204).end();
-      });
-    }).listen(0, '127.0.0.1');
-    await once(receiver, 'listening');
+    const receiver = await startWebhookReceiver();
+    const { received } = receiver;
     try {
       const created = await fetch(`${stack.apiUrl}/v1/webhook-endpoints`, {
         method: 'POST',
         headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
         body: JSON.stringify({
-          url: `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hooks`,
+          url: receiver.url,
           eventTypes: ['message.created'],
         }),
       });
@@ -166,7 +155,7 @@ describe('the local stack, end to end', () => {
       const stored = await stack.runtime.db.collection('webhookEndpoints').get();
       expect(JSON.stringify(stored.docs.map((d) => d.data()))).not.toContain(secret.slice('whsec_'.length));
     } finally {
-      await new Promise<void>((resolve) => receiver.close(() => resolve()));
+      await receiver.close();
     }
   }, 60_000);
 

@@ -1,12 +1,11 @@
-import { once } from 'node:events';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../emulators/stack.js';
 import { approveConsent, eventually } from '../emulators/testing/consent.js';
 import { emulatorHosts, newProjectId } from '../emulators/testing/index.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../emulators/testing/webhook-receiver.js';
 import { issueApiKey } from '../shared/workspaces/api-keys.js';
 import { MailmonApiError, MailmonClient, verifyWebhook } from './src/index.js';
 
@@ -18,8 +17,7 @@ const examples = [
 const VARIABLES = ['mailmon', 'mailboxId', 'endpointId', 'endpointUrl', 'secret', 'body', 'headers'] as const;
 
 let stack: LocalStack;
-let receiver: Server;
-const received: { headers: IncomingHttpHeaders; body: string }[] = [];
+let receiver: WebhookReceiver;
 const vars: Record<(typeof VARIABLES)[number], unknown> = {
   mailmon: undefined,
   mailboxId: '',
@@ -44,18 +42,8 @@ beforeAll(async () => {
     'readme',
   );
   const mailmon = new MailmonClient({ baseUrl: stack.apiUrl, apiKey });
-  receiver = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => {
-      body += c;
-    });
-    req.on('end', () => {
-      received.push({ headers: req.headers, body });
-      res.writeHead(204).end();
-    });
-  }).listen(0, '127.0.0.1');
-  await once(receiver, 'listening');
-  const endpointUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hooks`;
+  receiver = await startWebhookReceiver();
+  const endpointUrl = receiver.url;
   const endpoint = await mailmon.createWebhookEndpoint({ url: endpointUrl, eventTypes: ['message.created'] });
 
   await stack.gmail.admin.createUser(email);
@@ -75,7 +63,7 @@ beforeAll(async () => {
     30_000,
     'the first sync',
   );
-  const delivery = await eventually(async () => received[0], 30_000, 'a webhook delivery');
+  const delivery = await eventually(async () => receiver.received[0], 30_000, 'a webhook delivery');
   Object.assign(vars, {
     mailmon,
     mailboxId,
@@ -88,7 +76,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => (receiver ? receiver.close(() => resolve()) : resolve()));
+  await receiver?.close();
   await stack?.stop();
 });
 

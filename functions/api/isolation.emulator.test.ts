@@ -1,46 +1,25 @@
-import type { Server } from 'node:http';
-import { http } from '@google-cloud/functions-framework';
-import { getTestServer } from '@google-cloud/functions-framework/testing';
 import fc from 'fast-check';
 import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newProjectId, testFirestore } from '../../emulators/testing/index.js';
-import { FirestoreWorkspaceStore } from '../../shared/adapters/firestore/firestore-workspace-store.js';
 import { CreateConnectSessionInput } from '../../shared/connect/create-connect-session.js';
-import { systemClock } from '../../shared/core/clock.js';
-import { jsonLogger } from '../../shared/runtime/logger.js';
 import { CreateEndpointInput, UpdateEndpointInput } from '../../shared/webhooks/manage-endpoints.js';
 import {
   CreateSubscriptionInput,
   UpdateSubscriptionInput,
 } from '../../shared/webhooks/subscriptions/manage-subscriptions.js';
-import { issueApiKey } from '../../shared/workspaces/api-keys.js';
-import { createApiFunction } from './app.js';
 import { CreateApiKeyInput } from './routes/keys-and-deliveries.js';
 import { firestoreApiDeps } from './testing/api-deps.js';
+import { startTwoWorkspaceApi, type TwoWorkspaceApi } from './testing/two-workspace-api.js';
 
 const db = testFirestore(newProjectId('api-isolation'));
-let server: Server;
-let url: string;
-const keys: Record<'a' | 'b', string> = { a: '', b: '' };
+let api: TwoWorkspaceApi;
 let endpointOfA = '';
 let subscriptionOfA = '';
+const call: TwoWorkspaceApi['call'] = (...args) => api.call(...args);
 
 beforeAll(async () => {
-  const workspaces = new FirestoreWorkspaceStore(db);
-  const deps = firestoreApiDeps(db, { workspaces });
-  keys.a = (await issueApiKey({ workspaces, clock: systemClock }, 'ws_a', 'a')).apiKey;
-  keys.b = (await issueApiKey({ workspaces, clock: systemClock }, 'ws_b', 'b')).apiKey;
-  http(
-    'apiIsolationTest',
-    createApiFunction(
-      async () => deps,
-      jsonLogger('error', () => {}),
-    ),
-  );
-  server = getTestServer('apiIsolationTest');
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  api = await startTwoWorkspaceApi('apiIsolationTest', firestoreApiDeps(db));
   await db.collection('mailboxes').doc('mbx_a').set({
     workspaceId: 'ws_a',
     tenantExternalId: 't',
@@ -77,17 +56,9 @@ beforeAll(async () => {
   subscriptionOfA = ((await subscribed.json()) as { id: string }).id;
 });
 afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await api.close();
   await db.terminate();
 });
-
-function call(who: 'a' | 'b', method: string, path: string, body?: unknown) {
-  return fetch(`${url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${keys[who]}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-}
 
 async function snapshot() {
   const [endpoints, sessions, subscriptions] = await Promise.all([
@@ -322,10 +293,10 @@ describe('workspace isolation', () => {
       await call('b', 'POST', '/v1/api-keys', { label: 'doomed' })
     ).json()) as { apiKey: string; keyId: string };
     expect((await call('a', 'DELETE', `/v1/api-keys/${keyId}`)).status).toBe(404);
-    const ok = await fetch(`${url}/v1/api-keys`, { headers: { authorization: `Bearer ${apiKey}` } });
+    const ok = await fetch(`${api.url}/v1/api-keys`, { headers: { authorization: `Bearer ${apiKey}` } });
     expect(ok.status).toBe(200);
     expect((await call('b', 'DELETE', `/v1/api-keys/${keyId}`)).status).toBe(204);
-    const refused = await fetch(`${url}/v1/api-keys`, { headers: { authorization: `Bearer ${apiKey}` } });
+    const refused = await fetch(`${api.url}/v1/api-keys`, { headers: { authorization: `Bearer ${apiKey}` } });
     expect(refused.status).toBe(401);
   });
 

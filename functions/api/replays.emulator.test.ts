@@ -1,61 +1,33 @@
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import { http } from '@google-cloud/functions-framework';
-import { getTestServer } from '@google-cloud/functions-framework/testing';
 import fc from 'fast-check';
 import { Webhook } from 'standardwebhooks';
 import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newProjectId, testFirestore } from '../../emulators/testing/index.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../../emulators/testing/webhook-receiver.js';
 import { FirestoreDeliveryStore } from '../../shared/adapters/firestore/firestore-delivery-store.js';
 import { FetchHttpSender } from '../../shared/adapters/http-sender/fetch-http-sender.js';
 import { systemClock } from '../../shared/core/clock.js';
-import { jsonLogger } from '../../shared/runtime/logger.js';
 import { RecordingQueue } from '../../shared/tasks/testing/recording-queue.js';
 import { attemptDelivery } from '../../shared/webhooks/attempt-delivery.js';
 import { CreateReplayInput } from '../../shared/webhooks/replays/create-replay.js';
 import { allowAll } from '../../shared/webhooks/ssrf-guard.js';
-import { issueApiKey } from '../../shared/workspaces/api-keys.js';
-import { createApiFunction } from './app.js';
 import { firestoreApiDeps } from './testing/api-deps.js';
+import { startTwoWorkspaceApi, type TwoWorkspaceApi } from './testing/two-workspace-api.js';
 
 const db = testFirestore(newProjectId('api-replays'));
 const queue = new RecordingQueue();
 const deps = firestoreApiDeps(db, { tasks: queue });
-const keys: Record<'a' | 'b', string> = { a: '', b: '' };
-const received: { headers: Record<string, string>; body: string }[] = [];
-let server: Server;
-let receiver: Server;
-let url = '';
+let api: TwoWorkspaceApi;
+let receiver: WebhookReceiver;
 let endpointId = '';
 let secret = '';
 const HOUR = 3_600_000;
 const base = Date.now() - 48 * HOUR;
+const call: TwoWorkspaceApi['call'] = (...args) => api.call(...args);
 
 beforeAll(async () => {
-  keys.a = (await issueApiKey({ workspaces: deps.workspaces, clock: systemClock }, 'ws_a', 'a')).apiKey;
-  keys.b = (await issueApiKey({ workspaces: deps.workspaces, clock: systemClock }, 'ws_b', 'b')).apiKey;
-  http(
-    'apiReplaysTest',
-    createApiFunction(
-      async () => deps,
-      jsonLogger('error', () => {}),
-    ),
-  );
-  server = getTestServer('apiReplaysTest');
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  receiver = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => {
-      body += c;
-    });
-    req.on('end', () => {
-      received.push({ headers: req.headers as Record<string, string>, body });
-      res.writeHead(204).end();
-    });
-  }).listen(0, '127.0.0.1');
-  await once(receiver, 'listening');
+  api = await startTwoWorkspaceApi('apiReplaysTest', deps);
+  receiver = await startWebhookReceiver();
   await db.collection('mailboxes').doc('mbx_a').set({
     workspaceId: 'ws_a',
     tenantExternalId: 't',
@@ -84,25 +56,17 @@ beforeAll(async () => {
       });
   const created = (await (
     await call('a', 'POST', '/v1/webhook-endpoints', {
-      url: `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hooks`,
+      url: receiver.url,
     })
   ).json()) as { id: string; secret: string };
   endpointId = created.id;
   secret = created.secret;
 });
 afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  await new Promise<void>((resolve) => receiver.close(() => resolve()));
+  await api.close();
+  await receiver.close();
   await db.terminate();
 });
-
-function call(who: 'a' | 'b', method: string, path: string, body?: unknown) {
-  return fetch(`${url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${keys[who]}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-}
 
 async function snapshot() {
   const [replays, deliveries] = await Promise.all([
@@ -141,9 +105,11 @@ describe('replays over the api function', () => {
     replayId = replay.id;
     expect(replay).toMatchObject({ state: 'completed', progress: { total: 2, enqueued: 2, pending: 2 } });
     await runQueuedTasks();
-    const events = received.map((r) => new Webhook(secret).verify(r.body, r.headers) as { id: string });
+    const events = receiver.received.map(
+      (r) => new Webhook(secret).verify(r.body, r.headers) as { id: string },
+    );
     expect(events.map((e) => e.id).sort()).toEqual(['evt_2', 'evt_3']);
-    expect(received.map((r) => r.headers['webhook-id']).sort()).toEqual(['evt_2', 'evt_3']);
+    expect(receiver.received.map((r) => r.headers['webhook-id']).sort()).toEqual(['evt_2', 'evt_3']);
     const progress = (await (await call('a', 'GET', `/v1/replays/${replayId}`)).json()) as {
       progress: Record<string, unknown>;
     };

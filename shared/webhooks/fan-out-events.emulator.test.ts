@@ -6,28 +6,10 @@ import { ManualClock } from '../core/clock.js';
 import type { EventType } from '../events/event.js';
 import { RecordingQueue } from '../tasks/testing/recording-queue.js';
 import { fanOutEvents } from './fan-out-events.js';
-import type { WebhookEndpoint } from './model.js';
+import { webhookEndpointFixture } from './testing/webhook-endpoint-fixture.js';
 
 const db = testFirestore(newProjectId('fan-out'));
 afterAll(() => db.terminate());
-
-function endpoint(id: string, over: Partial<WebhookEndpoint> = {}): WebhookEndpoint {
-  return {
-    id,
-    workspaceId: 'ws_1',
-    url: `https://hooks.example/${id}`,
-    description: '',
-    eventTypes: [],
-    mailboxIds: [],
-    status: 'enabled',
-    disabledReason: null,
-    secrets: [],
-    failingSince: null,
-    createdAt: 1,
-    updatedAt: 1,
-    ...over,
-  };
-}
 
 async function event(id: string, mailboxId: string, type: EventType, seq: number) {
   await db.collection('mailboxes').doc(mailboxId).collection('events').doc(id).set({
@@ -48,10 +30,12 @@ describe('fan-out through subscriptions', () => {
   it('sends each event to the endpoints whose subscriptions (or, without any, own filter) take it', async () => {
     const webhooks = new FirestoreWebhookStore(db);
     const subscriptions = new FirestoreSubscriptionStore(db);
-    await webhooks.createEndpoint(endpoint('we_own_filter', { eventTypes: ['message.created'] }));
-    await webhooks.createEndpoint(endpoint('we_mailbox_1'));
-    await webhooks.createEndpoint(endpoint('we_deletes'));
-    await webhooks.createEndpoint(endpoint('we_disabled', { status: 'disabled' }));
+    await webhooks.createEndpoint(
+      webhookEndpointFixture('we_own_filter', 'ws_1', { eventTypes: ['message.created'] }),
+    );
+    await webhooks.createEndpoint(webhookEndpointFixture('we_mailbox_1', 'ws_1'));
+    await webhooks.createEndpoint(webhookEndpointFixture('we_deletes', 'ws_1'));
+    await webhooks.createEndpoint(webhookEndpointFixture('we_disabled', 'ws_1', { status: 'disabled' }));
     const sub = (
       id: string,
       endpointId: string,

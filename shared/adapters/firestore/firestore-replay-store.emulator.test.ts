@@ -4,10 +4,10 @@ import { ManualClock } from '../../core/clock.js';
 import { randomIds } from '../../core/ids.js';
 import type { EventType } from '../../events/event.js';
 import { RecordingQueue } from '../../tasks/testing/recording-queue.js';
-import type { WebhookEndpoint } from '../../webhooks/model.js';
 import { cancelReplay } from '../../webhooks/replays/cancel-replay.js';
 import { createReplay } from '../../webhooks/replays/create-replay.js';
 import { dispatchReplay, dispatchReplays } from '../../webhooks/replays/dispatch-replays.js';
+import { webhookEndpointFixture } from '../../webhooks/testing/webhook-endpoint-fixture.js';
 import { FirestoreReplayStore } from './firestore-replay-store.js';
 import { FirestoreSubscriptionStore } from './firestore-subscription-store.js';
 import { FirestoreWebhookStore } from './firestore-webhook-store.js';
@@ -17,24 +17,6 @@ afterAll(() => db.terminate());
 
 const T0 = Date.UTC(2026, 5, 1);
 const clock = new ManualClock(T0 + 10 * 86_400_000);
-
-function endpoint(id: string, workspaceId: string, over: Partial<WebhookEndpoint> = {}): WebhookEndpoint {
-  return {
-    id,
-    workspaceId,
-    url: `https://hooks.example/${id}`,
-    description: '',
-    eventTypes: [],
-    mailboxIds: [],
-    status: 'enabled',
-    disabledReason: null,
-    secrets: [],
-    failingSince: null,
-    createdAt: 1,
-    updatedAt: 1,
-    ...over,
-  };
-}
 
 async function seedEvents(
   workspaceId: string,
@@ -79,7 +61,7 @@ const replayDeliveries = async (replayId: string) =>
 
 describe('replays on Firestore', () => {
   it('of two racing overlapping replays to one endpoint, stores exactly one', async () => {
-    await new FirestoreWebhookStore(db).createEndpoint(endpoint('we_race', 'ws_r'));
+    await new FirestoreWebhookStore(db).createEndpoint(webhookEndpointFixture('we_race', 'ws_r'));
     await seedEvents('ws_r', 'mbx_race', 5);
     // one event a batch: the replays stay running after their first batch
     const d = deps(1);
@@ -103,7 +85,7 @@ describe('replays on Firestore', () => {
     await seedEvents('ws_win', 'mbx_w1', 25);
     await seedEvents('ws_win', 'mbx_w2', 10, 'message.deleted');
     await new FirestoreWebhookStore(db).createEndpoint(
-      endpoint('we_win', 'ws_win', { eventTypes: ['message.created'] }),
+      webhookEndpointFixture('we_win', 'ws_win', { eventTypes: ['message.created'] }),
     );
     const d = deps(10);
     const result = await createReplay(d, 'ws_win', { endpointId: 'we_win', from: T0, to: T0 + 86_400_000 });
@@ -132,7 +114,7 @@ describe('replays on Firestore', () => {
   it('replays exactly the listed events, and refuses ids that are not the workspace’s', async () => {
     await seedEvents('ws_ids', 'mbx_ids', 5);
     await new FirestoreWebhookStore(db).createEndpoint(
-      endpoint('we_ids', 'ws_ids', { eventTypes: ['message.deleted'] }),
+      webhookEndpointFixture('we_ids', 'ws_ids', { eventTypes: ['message.deleted'] }),
     );
     const d = deps();
     await expect(
@@ -162,7 +144,7 @@ describe('replays on Firestore', () => {
 
   it('cancelling stops dispatch and fails the deliveries still pending', async () => {
     await seedEvents('ws_cancel', 'mbx_cancel', 30);
-    await new FirestoreWebhookStore(db).createEndpoint(endpoint('we_cancel', 'ws_cancel'));
+    await new FirestoreWebhookStore(db).createEndpoint(webhookEndpointFixture('we_cancel', 'ws_cancel'));
     const d = deps(10);
     const result = await createReplay(d, 'ws_cancel', {
       endpointId: 'we_cancel',

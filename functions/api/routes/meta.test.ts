@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { EVENT_TYPES } from '../../../shared/events/event.js';
+import { apiRoutes } from '../app.js';
+import type { Route } from '../http/route.js';
+import { apiDocument } from './meta.js';
+
+describe('the OpenAPI document', () => {
+  const doc = apiDocument(apiRoutes(() => undefined) as Route<unknown>[]) as unknown as {
+    paths: Record<string, Record<string, { operationId: string }>>;
+    webhooks: Record<
+      string,
+      {
+        post: {
+          requestBody: { content: Record<string, { schema: { properties: Record<string, unknown> } }> };
+        };
+      }
+    >;
+  };
+
+  it('describes every event type as a webhook, with its typed data', () => {
+    expect(Object.keys(doc.webhooks).sort()).toEqual([...EVENT_TYPES].sort());
+    const created = doc.webhooks['message.created']!.post.requestBody.content['application/json']!.schema;
+    expect(created.properties.type).toEqual({ const: 'message.created' });
+    expect(created.properties.data).toMatchObject({
+      required: expect.arrayContaining(['messageId', 'subject']),
+    });
+  });
+
+  it('gives every operation a unique operationId', () => {
+    const ids = Object.values(doc.paths).flatMap((verbs) => Object.values(verbs).map((op) => op.operationId));
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toEqual(
+      expect.arrayContaining(['createReplay', 'deleteMailbox', 'getMailboxHealth', 'createSubscription']),
+    );
+  });
+});

@@ -1,0 +1,45 @@
+import type { Server } from 'node:http';
+import { http } from '@google-cloud/functions-framework';
+import { getTestServer } from '@google-cloud/functions-framework/testing';
+import { systemClock } from '../../../shared/core/clock.js';
+import { jsonLogger } from '../../../shared/runtime/logger.js';
+import { issueApiKey } from '../../../shared/workspaces/api-keys.js';
+import { type ApiDeps, createApiFunction } from '../app.js';
+
+/** The `api` function behind the real functions-framework server, with an API key for workspaces `ws_a` and `ws_b`. */
+export interface TwoWorkspaceApi {
+  url: string;
+  keys: Record<'a' | 'b', string>;
+  /** Calls the API as workspace `a` or `b`, with a JSON body when given. */
+  call(who: 'a' | 'b', method: string, path: string, body?: unknown): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/** Starts the API over `deps` on a free loopback port. `name` must be unique per test file. */
+export async function startTwoWorkspaceApi(name: string, deps: ApiDeps): Promise<TwoWorkspaceApi> {
+  const keys = {
+    a: (await issueApiKey({ workspaces: deps.workspaces, clock: systemClock }, 'ws_a', 'a')).apiKey,
+    b: (await issueApiKey({ workspaces: deps.workspaces, clock: systemClock }, 'ws_b', 'b')).apiKey,
+  };
+  http(
+    name,
+    createApiFunction(
+      async () => deps,
+      jsonLogger('error', () => {}),
+    ),
+  );
+  const server: Server = getTestServer(name);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  return {
+    url,
+    keys,
+    call: (who, method, path, body) =>
+      fetch(`${url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${keys[who]}`, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      }),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
