@@ -83,7 +83,7 @@ export const replayRoutes = [
       409: { description: 'Overlaps a running replay to the same endpoint (`replay_overlaps`)' },
     },
     async handle({ deps, workspaceId, body }) {
-      const result = await createReplay({ ...deps, deliverUrl: deps.deliverUrl }, workspaceId, body);
+      const result = await createReplay(deps, workspaceId, body);
       if ('conflictWith' in result)
         return {
           status: 409,

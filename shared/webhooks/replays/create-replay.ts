@@ -25,12 +25,11 @@ export const CreateReplayInput = v.pipe(
     eventIds: v.optional(v.pipe(v.array(EventId), v.minLength(1), v.maxLength(1000))),
   }),
   v.check(
-    (b) => (b.eventIds === undefined) === (b.from !== undefined && b.to !== undefined),
+    (b) =>
+      b.eventIds !== undefined
+        ? b.from === undefined && b.to === undefined
+        : b.from !== undefined && b.to !== undefined,
     'give either `from` and `to`, or `eventIds`',
-  ),
-  v.check(
-    (b) => b.eventIds !== undefined || (b.from !== undefined) === (b.to !== undefined),
-    'give both `from` and `to`',
   ),
 );
 
