@@ -117,6 +117,7 @@ function method(path: string, verb: string, op: Operation): string {
 /** Generates the SDK's TypeScript from an OpenAPI 3.1 document of the Mailmon API. */
 export function generateSdk(doc: {
   paths: Record<string, Record<string, Operation>>;
+  components?: { schemas?: Record<string, JsonSchema> };
   webhooks?: Record<string, { post: { requestBody: { content: Record<string, { schema: JsonSchema }> } } }>;
 }): string {
   const out: string[] = [
@@ -124,6 +125,12 @@ export function generateSdk(doc: {
     "import { type MailmonClientOptions, send } from './http.js';",
     '',
   ];
+  for (const [name, schema] of Object.entries(doc.components?.schemas ?? {})) {
+    // the problem document is written by hand in http.ts, with the error class that carries it
+    if (name === 'Problem') continue;
+    const doc = schema.description ? `/** ${schema.description} */\n` : '';
+    out.push(`${doc}export type ${name} = ${tsType(schema)};`, '');
+  }
   const events = Object.entries(doc.webhooks ?? {});
   for (const [name, hook] of events) {
     const schema = hook.post.requestBody.content['application/json']!.schema;

@@ -1,6 +1,225 @@
 // Written by `npm run sdk:generate` from the API’s OpenAPI document: change the routes, then regenerate.
 import { type MailmonClientOptions, send } from './http.js';
 
+export type Mailbox = {
+  id: string;
+  workspaceId: string;
+  tenantExternalId: string;
+  mailboxExternalId: string;
+  emailAddress: string;
+  status: string;
+  syncState: string;
+  watchState: string;
+  watchExpiresAt: number | null;
+  cursor: string | null;
+  lastSuccessfulSyncAt: number | null;
+  lastError: unknown;
+  createdAt: number;
+};
+
+export type EventEnvelope = {
+  id: string;
+  type: "message.created" | "message.updated" | "message.deleted" | "thread.created" | "thread.updated" | "thread.deleted" | "mailbox.connected" | "mailbox.synced" | "mailbox.reconnect_required" | "mailbox.resync_started";
+  schemaVersion: 1;
+  occurredAt: string;
+  workspaceId: string;
+  tenantExternalId: string;
+  mailboxId: string;
+  seq: number;
+  data: Record<string, unknown>;
+};
+
+export type Message = {
+  id: string;
+  mailboxId: string;
+  threadId: string;
+  labelIds: Array<string>;
+  subject: string;
+  from: string;
+  to: Array<string>;
+  cc: Array<string>;
+  snippet: string;
+  receivedAt: number;
+  sizeEstimate: number;
+  attachments: Array<{
+    filename: string;
+    mimeType: string;
+    size: number;
+  }>;
+};
+
+export type Thread = {
+  id: string;
+  mailboxId: string;
+  messageIds: Array<string>;
+  labelIds: Array<string>;
+  messageCount: number;
+  subject: string;
+  snippet: string;
+  lastMessageAt: number;
+};
+
+export type SyncRun = {
+  id: string;
+  mailboxId: string;
+  kind: "initial" | "incremental" | "resync";
+  previousCursor: string | null;
+  nextCursor: string | null;
+  startedAt: number;
+  finishedAt: number;
+  outcome: "succeeded" | "busy" | "retry_later" | "reconnect_required" | "lease_lost" | "failed";
+  counts: {
+    pages: number;
+    fetched: number;
+    events: number;
+    messagesWritten: number;
+    messagesDeleted: number;
+  };
+  error?: string;
+};
+
+export type DeliveryCounts = {
+  pending: number;
+  delivered: number;
+  failed: number;
+  oldestPendingDueAt: number | null;
+};
+
+export type MailboxHealth = {
+  mailboxId: string;
+  status: string;
+  syncState: string;
+  watchState: string;
+  watchExpiresAt: number | null;
+  cursor: string | null;
+  latestKnownHistoryId: string | null;
+  cursorLagHistoryIds: number | null;
+  lastSuccessfulSyncAt: number | null;
+  msSinceLastSync: number | null;
+  lastError: unknown;
+  lastRun: SyncRun | null;
+  events: {
+    total: number;
+    pendingFanOut: number;
+  };
+  deliveries: DeliveryCounts;
+};
+
+export type WorkspaceHealth = {
+  mailboxes: {
+    total: number;
+    byStatus: Record<string, number>;
+    bySyncState: Record<string, number>;
+  };
+  events: {
+    total: number;
+    pendingFanOut: number;
+  };
+  deliveries: DeliveryCounts;
+  endpoints: {
+    enabled: number;
+    disabled: number;
+  };
+};
+
+export type WebhookEndpointWithSecret = {
+  id: string;
+  workspaceId: string;
+  url: string;
+  description: string;
+  eventTypes: Array<string>;
+  mailboxIds: Array<string>;
+  status: "enabled" | "disabled";
+  disabledReason: string | null;
+  secretCount: number;
+  createdAt: number;
+  updatedAt: number;
+  secret: string;
+};
+
+export type WebhookEndpoint = {
+  id: string;
+  workspaceId: string;
+  url: string;
+  description: string;
+  eventTypes: Array<string>;
+  mailboxIds: Array<string>;
+  status: "enabled" | "disabled";
+  disabledReason: string | null;
+  secretCount: number;
+  createdAt: number;
+  updatedAt: number;
+};
+
+export type Subscription = {
+  id: string;
+  workspaceId: string;
+  endpointId: string;
+  mailboxIds: "all" | Array<string>;
+  eventTypes: "all" | (Array<"message.created" | "message.updated" | "message.deleted" | "thread.created" | "thread.updated" | "thread.deleted" | "mailbox.connected" | "mailbox.synced" | "mailbox.reconnect_required" | "mailbox.resync_started">);
+  createdAt: number;
+  updatedAt: number;
+};
+
+export type Replay = {
+  id: string;
+  workspaceId: string;
+  endpointId: string;
+  from: string | null;
+  to: string | null;
+  eventIds: Array<string> | null;
+  state: "running" | "completed" | "cancelled";
+  enqueued: number;
+  progress: {
+    total: number | null;
+    enqueued: number;
+    pending: number;
+    delivered: number;
+    failed: number;
+  };
+  createdAt: number;
+  updatedAt: number;
+  completedAt: number | null;
+  cancelledAt: number | null;
+};
+
+export type ApiKey = {
+  keyId: string;
+  workspaceId: string;
+  label: string;
+  prefix: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+};
+
+export type Delivery = {
+  id: string;
+  endpointId: string;
+  mailboxId: string;
+  eventId: string;
+  eventType: string;
+  state: "pending" | "delivered" | "failed";
+  attempts: number;
+  nextAttemptAt: number | null;
+  lastStatus: (number | string) | null;
+  failureReason?: string | null;
+  replayId?: string;
+  createdAt: number;
+  updatedAt: number;
+};
+
+export type DeliveryAttempt = {
+  attempt: number;
+  at: number;
+  durationMs: number;
+  status: number | ("timeout" | "network_error" | "refused");
+  outcome: "delivered" | "retry" | "failed" | "endpoint_gone";
+  responseSnippet: string;
+  error?: string | null;
+  nextAttemptAt: number | null;
+};
+
 /** The `message.created` event. */
 export interface MessageCreatedEvent {
   id: string;
@@ -242,74 +461,18 @@ export class MailmonClient {
 
   /** List the workspace’s mailboxes, newest first (`GET /v1/mailboxes`) */
   listMailboxes(input: { limit?: string | number; cursor?: string } = {}): Promise<{
-    data: Array<{
-      id: string;
-      workspaceId: string;
-      tenantExternalId: string;
-      mailboxExternalId: string;
-      emailAddress: string;
-      status: string;
-      syncState: string;
-      watchState: string;
-      watchExpiresAt: number | null;
-      cursor: string | null;
-      lastSuccessfulSyncAt: number | null;
-      lastError: unknown;
-      createdAt: number;
-    }>;
+    data: Array<Mailbox>;
     nextCursor: string | null;
   }> {
     return send<{
-    data: Array<{
-      id: string;
-      workspaceId: string;
-      tenantExternalId: string;
-      mailboxExternalId: string;
-      emailAddress: string;
-      status: string;
-      syncState: string;
-      watchState: string;
-      watchExpiresAt: number | null;
-      cursor: string | null;
-      lastSuccessfulSyncAt: number | null;
-      lastError: unknown;
-      createdAt: number;
-    }>;
+    data: Array<Mailbox>;
     nextCursor: string | null;
   }>(this.options, 'GET', `v1/mailboxes`, { limit: input.limit, cursor: input.cursor });
   }
 
   /** Get a mailbox with its sync health (cursor, last sync, last error) (`GET /v1/mailboxes/{mailboxId}`) */
-  getMailbox(input: { mailboxId: string }): Promise<{
-    id: string;
-    workspaceId: string;
-    tenantExternalId: string;
-    mailboxExternalId: string;
-    emailAddress: string;
-    status: string;
-    syncState: string;
-    watchState: string;
-    watchExpiresAt: number | null;
-    cursor: string | null;
-    lastSuccessfulSyncAt: number | null;
-    lastError: unknown;
-    createdAt: number;
-  }> {
-    return send<{
-    id: string;
-    workspaceId: string;
-    tenantExternalId: string;
-    mailboxExternalId: string;
-    emailAddress: string;
-    status: string;
-    syncState: string;
-    watchState: string;
-    watchExpiresAt: number | null;
-    cursor: string | null;
-    lastSuccessfulSyncAt: number | null;
-    lastError: unknown;
-    createdAt: number;
-  }>(this.options, 'GET', `v1/mailboxes/${encodeURIComponent(input.mailboxId)}`, undefined);
+  getMailbox(input: { mailboxId: string }): Promise<Mailbox> {
+    return send<Mailbox>(this.options, 'GET', `v1/mailboxes/${encodeURIComponent(input.mailboxId)}`, undefined);
   }
 
   /** Delete a mailbox: stop its Gmail watch, revoke its token and purge its mirror, events, sync runs and deliveries (`DELETE /v1/mailboxes/{mailboxId}`) */
@@ -325,344 +488,66 @@ export class MailmonClient {
 
   /** List a mailbox’s events in seq order after `afterSeq` (`GET /v1/mailboxes/{mailboxId}/events`) */
   listMailboxEvents(input: { mailboxId: string; limit?: string | number; afterSeq?: string | number }): Promise<{
-    data: Array<{
-      id: string;
-      type: "message.created" | "message.updated" | "message.deleted" | "thread.created" | "thread.updated" | "thread.deleted" | "mailbox.connected" | "mailbox.synced" | "mailbox.reconnect_required" | "mailbox.resync_started";
-      schemaVersion: 1;
-      occurredAt: string;
-      workspaceId: string;
-      tenantExternalId: string;
-      mailboxId: string;
-      seq: number;
-      data: Record<string, unknown>;
-    }>;
+    data: Array<EventEnvelope>;
     nextAfterSeq: number | null;
   }> {
     return send<{
-    data: Array<{
-      id: string;
-      type: "message.created" | "message.updated" | "message.deleted" | "thread.created" | "thread.updated" | "thread.deleted" | "mailbox.connected" | "mailbox.synced" | "mailbox.reconnect_required" | "mailbox.resync_started";
-      schemaVersion: 1;
-      occurredAt: string;
-      workspaceId: string;
-      tenantExternalId: string;
-      mailboxId: string;
-      seq: number;
-      data: Record<string, unknown>;
-    }>;
+    data: Array<EventEnvelope>;
     nextAfterSeq: number | null;
   }>(this.options, 'GET', `v1/mailboxes/${encodeURIComponent(input.mailboxId)}/events`, { limit: input.limit, afterSeq: input.afterSeq });
   }
 
   /** List mirrored messages of one mailbox, or of every mailbox of the workspace without `mailboxId`, newest first, by label and date (`GET /v1/messages`) */
   listMessages(input: { mailboxId?: string; labelId?: string; since?: string; limit?: string | number; cursor?: string } = {}): Promise<{
-    data: Array<{
-      id: string;
-      mailboxId: string;
-      threadId: string;
-      labelIds: Array<string>;
-      subject: string;
-      from: string;
-      to: Array<string>;
-      cc: Array<string>;
-      snippet: string;
-      receivedAt: number;
-      sizeEstimate: number;
-      attachments: Array<{
-        filename: string;
-        mimeType: string;
-        size: number;
-      }>;
-    }>;
+    data: Array<Message>;
     nextCursor: string | null;
   }> {
     return send<{
-    data: Array<{
-      id: string;
-      mailboxId: string;
-      threadId: string;
-      labelIds: Array<string>;
-      subject: string;
-      from: string;
-      to: Array<string>;
-      cc: Array<string>;
-      snippet: string;
-      receivedAt: number;
-      sizeEstimate: number;
-      attachments: Array<{
-        filename: string;
-        mimeType: string;
-        size: number;
-      }>;
-    }>;
+    data: Array<Message>;
     nextCursor: string | null;
   }>(this.options, 'GET', `v1/messages`, { mailboxId: input.mailboxId, labelId: input.labelId, since: input.since, limit: input.limit, cursor: input.cursor });
   }
 
   /** Get one mirrored message (metadata only, no bodies) (`GET /v1/messages/{id}`) */
-  getMessage(input: { id: string; mailboxId: string }): Promise<{
-    id: string;
-    mailboxId: string;
-    threadId: string;
-    labelIds: Array<string>;
-    subject: string;
-    from: string;
-    to: Array<string>;
-    cc: Array<string>;
-    snippet: string;
-    receivedAt: number;
-    sizeEstimate: number;
-    attachments: Array<{
-      filename: string;
-      mimeType: string;
-      size: number;
-    }>;
-  }> {
-    return send<{
-    id: string;
-    mailboxId: string;
-    threadId: string;
-    labelIds: Array<string>;
-    subject: string;
-    from: string;
-    to: Array<string>;
-    cc: Array<string>;
-    snippet: string;
-    receivedAt: number;
-    sizeEstimate: number;
-    attachments: Array<{
-      filename: string;
-      mimeType: string;
-      size: number;
-    }>;
-  }>(this.options, 'GET', `v1/messages/${encodeURIComponent(input.id)}`, { mailboxId: input.mailboxId });
+  getMessage(input: { id: string; mailboxId: string }): Promise<Message> {
+    return send<Message>(this.options, 'GET', `v1/messages/${encodeURIComponent(input.id)}`, { mailboxId: input.mailboxId });
   }
 
   /** List mirrored threads of one mailbox, or of every mailbox of the workspace without `mailboxId`, newest first, by label and date (`GET /v1/threads`) */
   listThreads(input: { mailboxId?: string; labelId?: string; since?: string; limit?: string | number; cursor?: string } = {}): Promise<{
-    data: Array<{
-      id: string;
-      mailboxId: string;
-      messageIds: Array<string>;
-      labelIds: Array<string>;
-      messageCount: number;
-      subject: string;
-      snippet: string;
-      lastMessageAt: number;
-    }>;
+    data: Array<Thread>;
     nextCursor: string | null;
   }> {
     return send<{
-    data: Array<{
-      id: string;
-      mailboxId: string;
-      messageIds: Array<string>;
-      labelIds: Array<string>;
-      messageCount: number;
-      subject: string;
-      snippet: string;
-      lastMessageAt: number;
-    }>;
+    data: Array<Thread>;
     nextCursor: string | null;
   }>(this.options, 'GET', `v1/threads`, { mailboxId: input.mailboxId, labelId: input.labelId, since: input.since, limit: input.limit, cursor: input.cursor });
   }
 
   /** Get one mirrored thread (metadata only, no bodies) (`GET /v1/threads/{id}`) */
-  getThread(input: { id: string; mailboxId: string }): Promise<{
-    id: string;
-    mailboxId: string;
-    messageIds: Array<string>;
-    labelIds: Array<string>;
-    messageCount: number;
-    subject: string;
-    snippet: string;
-    lastMessageAt: number;
-  }> {
-    return send<{
-    id: string;
-    mailboxId: string;
-    messageIds: Array<string>;
-    labelIds: Array<string>;
-    messageCount: number;
-    subject: string;
-    snippet: string;
-    lastMessageAt: number;
-  }>(this.options, 'GET', `v1/threads/${encodeURIComponent(input.id)}`, { mailboxId: input.mailboxId });
+  getThread(input: { id: string; mailboxId: string }): Promise<Thread> {
+    return send<Thread>(this.options, 'GET', `v1/threads/${encodeURIComponent(input.id)}`, { mailboxId: input.mailboxId });
   }
 
   /** List a mailbox’s sync runs (kind, cursors, counts, outcome), newest first (`GET /v1/mailboxes/{mailboxId}/sync-runs`) */
   listSyncRuns(input: { mailboxId: string; limit?: string | number; cursor?: string }): Promise<{
-    data: Array<{
-      id: string;
-      mailboxId: string;
-      kind: "initial" | "incremental" | "resync";
-      previousCursor: string | null;
-      nextCursor: string | null;
-      startedAt: number;
-      finishedAt: number;
-      outcome: "succeeded" | "busy" | "retry_later" | "reconnect_required" | "lease_lost" | "failed";
-      counts: {
-        pages: number;
-        fetched: number;
-        events: number;
-        messagesWritten: number;
-        messagesDeleted: number;
-      };
-      error?: string;
-    }>;
+    data: Array<SyncRun>;
     nextCursor: string | null;
   }> {
     return send<{
-    data: Array<{
-      id: string;
-      mailboxId: string;
-      kind: "initial" | "incremental" | "resync";
-      previousCursor: string | null;
-      nextCursor: string | null;
-      startedAt: number;
-      finishedAt: number;
-      outcome: "succeeded" | "busy" | "retry_later" | "reconnect_required" | "lease_lost" | "failed";
-      counts: {
-        pages: number;
-        fetched: number;
-        events: number;
-        messagesWritten: number;
-        messagesDeleted: number;
-      };
-      error?: string;
-    }>;
+    data: Array<SyncRun>;
     nextCursor: string | null;
   }>(this.options, 'GET', `v1/mailboxes/${encodeURIComponent(input.mailboxId)}/sync-runs`, { limit: input.limit, cursor: input.cursor });
   }
 
   /** A mailbox’s cursor lag, last sync, last error, last run, event counts and delivery backlog (`GET /v1/mailboxes/{mailboxId}/health`) */
-  getMailboxHealth(input: { mailboxId: string }): Promise<{
-    mailboxId: string;
-    status: string;
-    syncState: string;
-    watchState: string;
-    watchExpiresAt: number | null;
-    cursor: string | null;
-    latestKnownHistoryId: string | null;
-    cursorLagHistoryIds: number | null;
-    lastSuccessfulSyncAt: number | null;
-    msSinceLastSync: number | null;
-    lastError: unknown;
-    lastRun: {
-      id: string;
-      mailboxId: string;
-      kind: "initial" | "incremental" | "resync";
-      previousCursor: string | null;
-      nextCursor: string | null;
-      startedAt: number;
-      finishedAt: number;
-      outcome: "succeeded" | "busy" | "retry_later" | "reconnect_required" | "lease_lost" | "failed";
-      counts: {
-        pages: number;
-        fetched: number;
-        events: number;
-        messagesWritten: number;
-        messagesDeleted: number;
-      };
-      error?: string;
-    } | null;
-    events: {
-      total: number;
-      pendingFanOut: number;
-    };
-    deliveries: {
-      pending: number;
-      delivered: number;
-      failed: number;
-      oldestPendingDueAt: number | null;
-    };
-  }> {
-    return send<{
-    mailboxId: string;
-    status: string;
-    syncState: string;
-    watchState: string;
-    watchExpiresAt: number | null;
-    cursor: string | null;
-    latestKnownHistoryId: string | null;
-    cursorLagHistoryIds: number | null;
-    lastSuccessfulSyncAt: number | null;
-    msSinceLastSync: number | null;
-    lastError: unknown;
-    lastRun: {
-      id: string;
-      mailboxId: string;
-      kind: "initial" | "incremental" | "resync";
-      previousCursor: string | null;
-      nextCursor: string | null;
-      startedAt: number;
-      finishedAt: number;
-      outcome: "succeeded" | "busy" | "retry_later" | "reconnect_required" | "lease_lost" | "failed";
-      counts: {
-        pages: number;
-        fetched: number;
-        events: number;
-        messagesWritten: number;
-        messagesDeleted: number;
-      };
-      error?: string;
-    } | null;
-    events: {
-      total: number;
-      pendingFanOut: number;
-    };
-    deliveries: {
-      pending: number;
-      delivered: number;
-      failed: number;
-      oldestPendingDueAt: number | null;
-    };
-  }>(this.options, 'GET', `v1/mailboxes/${encodeURIComponent(input.mailboxId)}/health`, undefined);
+  getMailboxHealth(input: { mailboxId: string }): Promise<MailboxHealth> {
+    return send<MailboxHealth>(this.options, 'GET', `v1/mailboxes/${encodeURIComponent(input.mailboxId)}/health`, undefined);
   }
 
   /** The workspace at a glance: mailboxes by state, event counts, delivery backlog, endpoints (`GET /v1/observability`) */
-  getWorkspaceHealth(): Promise<{
-    mailboxes: {
-      total: number;
-      byStatus: Record<string, number>;
-      bySyncState: Record<string, number>;
-    };
-    events: {
-      total: number;
-      pendingFanOut: number;
-    };
-    deliveries: {
-      pending: number;
-      delivered: number;
-      failed: number;
-      oldestPendingDueAt: number | null;
-    };
-    endpoints: {
-      enabled: number;
-      disabled: number;
-    };
-  }> {
-    return send<{
-    mailboxes: {
-      total: number;
-      byStatus: Record<string, number>;
-      bySyncState: Record<string, number>;
-    };
-    events: {
-      total: number;
-      pendingFanOut: number;
-    };
-    deliveries: {
-      pending: number;
-      delivered: number;
-      failed: number;
-      oldestPendingDueAt: number | null;
-    };
-    endpoints: {
-      enabled: number;
-      disabled: number;
-    };
-  }>(this.options, 'GET', `v1/observability`, undefined);
+  getWorkspaceHealth(): Promise<WorkspaceHealth> {
+    return send<WorkspaceHealth>(this.options, 'GET', `v1/observability`, undefined);
   }
 
   /** Create a webhook endpoint; its signing secret is returned only in this response (`POST /v1/webhook-endpoints`) */
@@ -671,96 +556,22 @@ export class MailmonClient {
     description?: string;
     eventTypes?: Array<"message.created" | "message.updated" | "message.deleted" | "thread.created" | "thread.updated" | "thread.deleted" | "mailbox.connected" | "mailbox.synced" | "mailbox.reconnect_required" | "mailbox.resync_started">;
     mailboxIds?: Array<string>;
-  }): Promise<{
-    id: string;
-    workspaceId: string;
-    url: string;
-    description: string;
-    eventTypes: Array<string>;
-    mailboxIds: Array<string>;
-    status: "enabled" | "disabled";
-    disabledReason: string | null;
-    secretCount: number;
-    createdAt: number;
-    updatedAt: number;
-    secret: string;
-  }> {
-    return send<{
-    id: string;
-    workspaceId: string;
-    url: string;
-    description: string;
-    eventTypes: Array<string>;
-    mailboxIds: Array<string>;
-    status: "enabled" | "disabled";
-    disabledReason: string | null;
-    secretCount: number;
-    createdAt: number;
-    updatedAt: number;
-    secret: string;
-  }>(this.options, 'POST', `v1/webhook-endpoints`, undefined, body);
+  }): Promise<WebhookEndpointWithSecret> {
+    return send<WebhookEndpointWithSecret>(this.options, 'POST', `v1/webhook-endpoints`, undefined, body);
   }
 
   /** List the workspace’s webhook endpoints (`GET /v1/webhook-endpoints`) */
   listWebhookEndpoints(): Promise<{
-    data: Array<{
-      id: string;
-      workspaceId: string;
-      url: string;
-      description: string;
-      eventTypes: Array<string>;
-      mailboxIds: Array<string>;
-      status: "enabled" | "disabled";
-      disabledReason: string | null;
-      secretCount: number;
-      createdAt: number;
-      updatedAt: number;
-    }>;
+    data: Array<WebhookEndpoint>;
   }> {
     return send<{
-    data: Array<{
-      id: string;
-      workspaceId: string;
-      url: string;
-      description: string;
-      eventTypes: Array<string>;
-      mailboxIds: Array<string>;
-      status: "enabled" | "disabled";
-      disabledReason: string | null;
-      secretCount: number;
-      createdAt: number;
-      updatedAt: number;
-    }>;
+    data: Array<WebhookEndpoint>;
   }>(this.options, 'GET', `v1/webhook-endpoints`, undefined);
   }
 
   /** Get a webhook endpoint (`GET /v1/webhook-endpoints/{id}`) */
-  getWebhookEndpoint(input: { id: string }): Promise<{
-    id: string;
-    workspaceId: string;
-    url: string;
-    description: string;
-    eventTypes: Array<string>;
-    mailboxIds: Array<string>;
-    status: "enabled" | "disabled";
-    disabledReason: string | null;
-    secretCount: number;
-    createdAt: number;
-    updatedAt: number;
-  }> {
-    return send<{
-    id: string;
-    workspaceId: string;
-    url: string;
-    description: string;
-    eventTypes: Array<string>;
-    mailboxIds: Array<string>;
-    status: "enabled" | "disabled";
-    disabledReason: string | null;
-    secretCount: number;
-    createdAt: number;
-    updatedAt: number;
-  }>(this.options, 'GET', `v1/webhook-endpoints/${encodeURIComponent(input.id)}`, undefined);
+  getWebhookEndpoint(input: { id: string }): Promise<WebhookEndpoint> {
+    return send<WebhookEndpoint>(this.options, 'GET', `v1/webhook-endpoints/${encodeURIComponent(input.id)}`, undefined);
   }
 
   /** Update a webhook endpoint (re-enabling clears its failure streak) (`PATCH /v1/webhook-endpoints/{id}`) */
@@ -770,32 +581,8 @@ export class MailmonClient {
     eventTypes?: Array<"message.created" | "message.updated" | "message.deleted" | "thread.created" | "thread.updated" | "thread.deleted" | "mailbox.connected" | "mailbox.synced" | "mailbox.reconnect_required" | "mailbox.resync_started">;
     mailboxIds?: Array<string>;
     status?: "enabled" | "disabled";
-  }): Promise<{
-    id: string;
-    workspaceId: string;
-    url: string;
-    description: string;
-    eventTypes: Array<string>;
-    mailboxIds: Array<string>;
-    status: "enabled" | "disabled";
-    disabledReason: string | null;
-    secretCount: number;
-    createdAt: number;
-    updatedAt: number;
-  }> {
-    return send<{
-    id: string;
-    workspaceId: string;
-    url: string;
-    description: string;
-    eventTypes: Array<string>;
-    mailboxIds: Array<string>;
-    status: "enabled" | "disabled";
-    disabledReason: string | null;
-    secretCount: number;
-    createdAt: number;
-    updatedAt: number;
-  }>(this.options, 'PATCH', `v1/webhook-endpoints/${encodeURIComponent(input.id)}`, undefined, body);
+  }): Promise<WebhookEndpoint> {
+    return send<WebhookEndpoint>(this.options, 'PATCH', `v1/webhook-endpoints/${encodeURIComponent(input.id)}`, undefined, body);
   }
 
   /** Delete a webhook endpoint and its subscriptions; its pending deliveries fail (`DELETE /v1/webhook-endpoints/{id}`) */
@@ -804,34 +591,8 @@ export class MailmonClient {
   }
 
   /** Rotate the signing secret; the previous one keeps signing for 24 hours (`POST /v1/webhook-endpoints/{id}/rotate-secret`) */
-  rotateWebhookSecret(input: { id: string }): Promise<{
-    id: string;
-    workspaceId: string;
-    url: string;
-    description: string;
-    eventTypes: Array<string>;
-    mailboxIds: Array<string>;
-    status: "enabled" | "disabled";
-    disabledReason: string | null;
-    secretCount: number;
-    createdAt: number;
-    updatedAt: number;
-    secret: string;
-  }> {
-    return send<{
-    id: string;
-    workspaceId: string;
-    url: string;
-    description: string;
-    eventTypes: Array<string>;
-    mailboxIds: Array<string>;
-    status: "enabled" | "disabled";
-    disabledReason: string | null;
-    secretCount: number;
-    createdAt: number;
-    updatedAt: number;
-    secret: string;
-  }>(this.options, 'POST', `v1/webhook-endpoints/${encodeURIComponent(input.id)}/rotate-secret`, undefined);
+  rotateWebhookSecret(input: { id: string }): Promise<WebhookEndpointWithSecret> {
+    return send<WebhookEndpointWithSecret>(this.options, 'POST', `v1/webhook-endpoints/${encodeURIComponent(input.id)}/rotate-secret`, undefined);
   }
 
   /** Route events of some mailboxes (or all) and some types (or all) to an endpoint; an endpoint with subscriptions takes what any of them matches (`POST /v1/subscriptions`) */
@@ -839,94 +600,30 @@ export class MailmonClient {
     endpointId: string;
     mailboxIds: "all" | Array<string>;
     eventTypes?: "all" | (Array<"message.created" | "message.updated" | "message.deleted" | "thread.created" | "thread.updated" | "thread.deleted" | "mailbox.connected" | "mailbox.synced" | "mailbox.reconnect_required" | "mailbox.resync_started">);
-  }): Promise<{
-    id: string;
-    workspaceId: string;
-    endpointId: string;
-    mailboxIds: "all" | Array<string>;
-    eventTypes: "all" | (Array<"message.created" | "message.updated" | "message.deleted" | "thread.created" | "thread.updated" | "thread.deleted" | "mailbox.connected" | "mailbox.synced" | "mailbox.reconnect_required" | "mailbox.resync_started">);
-    createdAt: number;
-    updatedAt: number;
-  }> {
-    return send<{
-    id: string;
-    workspaceId: string;
-    endpointId: string;
-    mailboxIds: "all" | Array<string>;
-    eventTypes: "all" | (Array<"message.created" | "message.updated" | "message.deleted" | "thread.created" | "thread.updated" | "thread.deleted" | "mailbox.connected" | "mailbox.synced" | "mailbox.reconnect_required" | "mailbox.resync_started">);
-    createdAt: number;
-    updatedAt: number;
-  }>(this.options, 'POST', `v1/subscriptions`, undefined, body);
+  }): Promise<Subscription> {
+    return send<Subscription>(this.options, 'POST', `v1/subscriptions`, undefined, body);
   }
 
   /** List the workspace’s subscriptions, oldest first (of one endpoint with `endpointId`) (`GET /v1/subscriptions`) */
   listSubscriptions(input: { endpointId?: string } = {}): Promise<{
-    data: Array<{
-      id: string;
-      workspaceId: string;
-      endpointId: string;
-      mailboxIds: "all" | Array<string>;
-      eventTypes: "all" | (Array<"message.created" | "message.updated" | "message.deleted" | "thread.created" | "thread.updated" | "thread.deleted" | "mailbox.connected" | "mailbox.synced" | "mailbox.reconnect_required" | "mailbox.resync_started">);
-      createdAt: number;
-      updatedAt: number;
-    }>;
+    data: Array<Subscription>;
   }> {
     return send<{
-    data: Array<{
-      id: string;
-      workspaceId: string;
-      endpointId: string;
-      mailboxIds: "all" | Array<string>;
-      eventTypes: "all" | (Array<"message.created" | "message.updated" | "message.deleted" | "thread.created" | "thread.updated" | "thread.deleted" | "mailbox.connected" | "mailbox.synced" | "mailbox.reconnect_required" | "mailbox.resync_started">);
-      createdAt: number;
-      updatedAt: number;
-    }>;
+    data: Array<Subscription>;
   }>(this.options, 'GET', `v1/subscriptions`, { endpointId: input.endpointId });
   }
 
   /** Get a subscription (`GET /v1/subscriptions/{id}`) */
-  getSubscription(input: { id: string }): Promise<{
-    id: string;
-    workspaceId: string;
-    endpointId: string;
-    mailboxIds: "all" | Array<string>;
-    eventTypes: "all" | (Array<"message.created" | "message.updated" | "message.deleted" | "thread.created" | "thread.updated" | "thread.deleted" | "mailbox.connected" | "mailbox.synced" | "mailbox.reconnect_required" | "mailbox.resync_started">);
-    createdAt: number;
-    updatedAt: number;
-  }> {
-    return send<{
-    id: string;
-    workspaceId: string;
-    endpointId: string;
-    mailboxIds: "all" | Array<string>;
-    eventTypes: "all" | (Array<"message.created" | "message.updated" | "message.deleted" | "thread.created" | "thread.updated" | "thread.deleted" | "mailbox.connected" | "mailbox.synced" | "mailbox.reconnect_required" | "mailbox.resync_started">);
-    createdAt: number;
-    updatedAt: number;
-  }>(this.options, 'GET', `v1/subscriptions/${encodeURIComponent(input.id)}`, undefined);
+  getSubscription(input: { id: string }): Promise<Subscription> {
+    return send<Subscription>(this.options, 'GET', `v1/subscriptions/${encodeURIComponent(input.id)}`, undefined);
   }
 
   /** Change a subscription’s mailboxes or event types (`PATCH /v1/subscriptions/{id}`) */
   updateSubscription(input: { id: string }, body: {
     mailboxIds?: "all" | Array<string>;
     eventTypes?: "all" | (Array<"message.created" | "message.updated" | "message.deleted" | "thread.created" | "thread.updated" | "thread.deleted" | "mailbox.connected" | "mailbox.synced" | "mailbox.reconnect_required" | "mailbox.resync_started">);
-  }): Promise<{
-    id: string;
-    workspaceId: string;
-    endpointId: string;
-    mailboxIds: "all" | Array<string>;
-    eventTypes: "all" | (Array<"message.created" | "message.updated" | "message.deleted" | "thread.created" | "thread.updated" | "thread.deleted" | "mailbox.connected" | "mailbox.synced" | "mailbox.reconnect_required" | "mailbox.resync_started">);
-    createdAt: number;
-    updatedAt: number;
-  }> {
-    return send<{
-    id: string;
-    workspaceId: string;
-    endpointId: string;
-    mailboxIds: "all" | Array<string>;
-    eventTypes: "all" | (Array<"message.created" | "message.updated" | "message.deleted" | "thread.created" | "thread.updated" | "thread.deleted" | "mailbox.connected" | "mailbox.synced" | "mailbox.reconnect_required" | "mailbox.resync_started">);
-    createdAt: number;
-    updatedAt: number;
-  }>(this.options, 'PATCH', `v1/subscriptions/${encodeURIComponent(input.id)}`, undefined, body);
+  }): Promise<Subscription> {
+    return send<Subscription>(this.options, 'PATCH', `v1/subscriptions/${encodeURIComponent(input.id)}`, undefined, body);
   }
 
   /** Delete a subscription (an endpoint left without any routes by its own filter again) (`DELETE /v1/subscriptions/{id}`) */
@@ -940,189 +637,29 @@ export class MailmonClient {
     from?: string;
     to?: string;
     eventIds?: Array<string>;
-  }): Promise<{
-    id: string;
-    workspaceId: string;
-    endpointId: string;
-    from: string | null;
-    to: string | null;
-    eventIds: Array<string> | null;
-    state: "running" | "completed" | "cancelled";
-    enqueued: number;
-    progress: {
-      total: number | null;
-      enqueued: number;
-      pending: number;
-      delivered: number;
-      failed: number;
-    };
-    createdAt: number;
-    updatedAt: number;
-    completedAt: number | null;
-    cancelledAt: number | null;
-  }> {
-    return send<{
-    id: string;
-    workspaceId: string;
-    endpointId: string;
-    from: string | null;
-    to: string | null;
-    eventIds: Array<string> | null;
-    state: "running" | "completed" | "cancelled";
-    enqueued: number;
-    progress: {
-      total: number | null;
-      enqueued: number;
-      pending: number;
-      delivered: number;
-      failed: number;
-    };
-    createdAt: number;
-    updatedAt: number;
-    completedAt: number | null;
-    cancelledAt: number | null;
-  }>(this.options, 'POST', `v1/replays`, undefined, body);
+  }): Promise<Replay> {
+    return send<Replay>(this.options, 'POST', `v1/replays`, undefined, body);
   }
 
   /** List the workspace’s replays, newest first (`GET /v1/replays`) */
   listReplays(input: { limit?: string | number; cursor?: string } = {}): Promise<{
-    data: Array<{
-      id: string;
-      workspaceId: string;
-      endpointId: string;
-      from: string | null;
-      to: string | null;
-      eventIds: Array<string> | null;
-      state: "running" | "completed" | "cancelled";
-      enqueued: number;
-      progress: {
-        total: number | null;
-        enqueued: number;
-        pending: number;
-        delivered: number;
-        failed: number;
-      };
-      createdAt: number;
-      updatedAt: number;
-      completedAt: number | null;
-      cancelledAt: number | null;
-    }>;
+    data: Array<Replay>;
     nextCursor: string | null;
   }> {
     return send<{
-    data: Array<{
-      id: string;
-      workspaceId: string;
-      endpointId: string;
-      from: string | null;
-      to: string | null;
-      eventIds: Array<string> | null;
-      state: "running" | "completed" | "cancelled";
-      enqueued: number;
-      progress: {
-        total: number | null;
-        enqueued: number;
-        pending: number;
-        delivered: number;
-        failed: number;
-      };
-      createdAt: number;
-      updatedAt: number;
-      completedAt: number | null;
-      cancelledAt: number | null;
-    }>;
+    data: Array<Replay>;
     nextCursor: string | null;
   }>(this.options, 'GET', `v1/replays`, { limit: input.limit, cursor: input.cursor });
   }
 
   /** Get a replay with its progress (deliveries enqueued, pending, delivered, failed) (`GET /v1/replays/{replayId}`) */
-  getReplay(input: { replayId: string }): Promise<{
-    id: string;
-    workspaceId: string;
-    endpointId: string;
-    from: string | null;
-    to: string | null;
-    eventIds: Array<string> | null;
-    state: "running" | "completed" | "cancelled";
-    enqueued: number;
-    progress: {
-      total: number | null;
-      enqueued: number;
-      pending: number;
-      delivered: number;
-      failed: number;
-    };
-    createdAt: number;
-    updatedAt: number;
-    completedAt: number | null;
-    cancelledAt: number | null;
-  }> {
-    return send<{
-    id: string;
-    workspaceId: string;
-    endpointId: string;
-    from: string | null;
-    to: string | null;
-    eventIds: Array<string> | null;
-    state: "running" | "completed" | "cancelled";
-    enqueued: number;
-    progress: {
-      total: number | null;
-      enqueued: number;
-      pending: number;
-      delivered: number;
-      failed: number;
-    };
-    createdAt: number;
-    updatedAt: number;
-    completedAt: number | null;
-    cancelledAt: number | null;
-  }>(this.options, 'GET', `v1/replays/${encodeURIComponent(input.replayId)}`, undefined);
+  getReplay(input: { replayId: string }): Promise<Replay> {
+    return send<Replay>(this.options, 'GET', `v1/replays/${encodeURIComponent(input.replayId)}`, undefined);
   }
 
   /** Cancel a running replay; its deliveries still pending fail with `replay_cancelled` (`POST /v1/replays/{replayId}/cancel`) */
-  cancelReplay(input: { replayId: string }): Promise<{
-    id: string;
-    workspaceId: string;
-    endpointId: string;
-    from: string | null;
-    to: string | null;
-    eventIds: Array<string> | null;
-    state: "running" | "completed" | "cancelled";
-    enqueued: number;
-    progress: {
-      total: number | null;
-      enqueued: number;
-      pending: number;
-      delivered: number;
-      failed: number;
-    };
-    createdAt: number;
-    updatedAt: number;
-    completedAt: number | null;
-    cancelledAt: number | null;
-  }> {
-    return send<{
-    id: string;
-    workspaceId: string;
-    endpointId: string;
-    from: string | null;
-    to: string | null;
-    eventIds: Array<string> | null;
-    state: "running" | "completed" | "cancelled";
-    enqueued: number;
-    progress: {
-      total: number | null;
-      enqueued: number;
-      pending: number;
-      delivered: number;
-      failed: number;
-    };
-    createdAt: number;
-    updatedAt: number;
-    completedAt: number | null;
-    cancelledAt: number | null;
-  }>(this.options, 'POST', `v1/replays/${encodeURIComponent(input.replayId)}/cancel`, undefined);
+  cancelReplay(input: { replayId: string }): Promise<Replay> {
+    return send<Replay>(this.options, 'POST', `v1/replays/${encodeURIComponent(input.replayId)}/cancel`, undefined);
   }
 
   /** Create an API key for this workspace; the key is shown only in this response (`POST /v1/api-keys`) */
@@ -1152,26 +689,10 @@ export class MailmonClient {
 
   /** List this workspace’s API keys (prefix, label, last use, revocation) (`GET /v1/api-keys`) */
   listApiKeys(): Promise<{
-    data: Array<{
-      keyId: string;
-      workspaceId: string;
-      label: string;
-      prefix: string;
-      createdAt: number;
-      lastUsedAt: number | null;
-      revokedAt: number | null;
-    }>;
+    data: Array<ApiKey>;
   }> {
     return send<{
-    data: Array<{
-      keyId: string;
-      workspaceId: string;
-      label: string;
-      prefix: string;
-      createdAt: number;
-      lastUsedAt: number | null;
-      revokedAt: number | null;
-    }>;
+    data: Array<ApiKey>;
   }>(this.options, 'GET', `v1/api-keys`, undefined);
   }
 
@@ -1182,38 +703,10 @@ export class MailmonClient {
 
   /** List deliveries, optionally of one endpoint or one event (`GET /v1/deliveries`) */
   listDeliveries(input: { endpointId?: string; eventId?: string } = {}): Promise<{
-    data: Array<{
-      id: string;
-      endpointId: string;
-      mailboxId: string;
-      eventId: string;
-      eventType: string;
-      state: "pending" | "delivered" | "failed";
-      attempts: number;
-      nextAttemptAt: number | null;
-      lastStatus: (number | string) | null;
-      failureReason?: string | null;
-      replayId?: string;
-      createdAt: number;
-      updatedAt: number;
-    }>;
+    data: Array<Delivery>;
   }> {
     return send<{
-    data: Array<{
-      id: string;
-      endpointId: string;
-      mailboxId: string;
-      eventId: string;
-      eventType: string;
-      state: "pending" | "delivered" | "failed";
-      attempts: number;
-      nextAttemptAt: number | null;
-      lastStatus: (number | string) | null;
-      failureReason?: string | null;
-      replayId?: string;
-      createdAt: number;
-      updatedAt: number;
-    }>;
+    data: Array<Delivery>;
   }>(this.options, 'GET', `v1/deliveries`, { endpointId: input.endpointId, eventId: input.eventId });
   }
 
@@ -1232,16 +725,7 @@ export class MailmonClient {
     replayId?: string;
     createdAt: number;
     updatedAt: number;
-    attemptLog: Array<{
-      attempt: number;
-      at: number;
-      durationMs: number;
-      status: number | ("timeout" | "network_error" | "refused");
-      outcome: "delivered" | "retry" | "failed" | "endpoint_gone";
-      responseSnippet: string;
-      error?: string | null;
-      nextAttemptAt: number | null;
-    }>;
+    attemptLog: Array<DeliveryAttempt>;
   }> {
     return send<{
     id: string;
@@ -1257,16 +741,7 @@ export class MailmonClient {
     replayId?: string;
     createdAt: number;
     updatedAt: number;
-    attemptLog: Array<{
-      attempt: number;
-      at: number;
-      durationMs: number;
-      status: number | ("timeout" | "network_error" | "refused");
-      outcome: "delivered" | "retry" | "failed" | "endpoint_gone";
-      responseSnippet: string;
-      error?: string | null;
-      nextAttemptAt: number | null;
-    }>;
+    attemptLog: Array<DeliveryAttempt>;
   }>(this.options, 'GET', `v1/deliveries/${encodeURIComponent(input.deliveryId)}`, undefined);
   }
 }

@@ -11,6 +11,23 @@ function json(schema: Schema): Record<string, unknown> {
   return rest;
 }
 
+/**
+ * Moves every titled schema (`v.title(...)`) into `components.schemas` and points to it with `$ref`, so a
+ * shape used by several operations is named once. Two different shapes under one title are a bug.
+ */
+function hoistTitled(node: unknown, components: Record<string, unknown>): unknown {
+  if (Array.isArray(node)) return node.map((n) => hoistTitled(n, components));
+  if (!node || typeof node !== 'object') return node;
+  const { title, ...rest } = node as Record<string, unknown>;
+  const inner = Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, hoistTitled(v, components)]));
+  if (typeof title !== 'string') return title === undefined ? inner : { title, ...inner };
+  const existing = components[title];
+  if (existing && JSON.stringify(existing) !== JSON.stringify(inner))
+    throw new Error(`Two different schemas are titled ${title}`);
+  components[title] = inner;
+  return { $ref: `#/components/schemas/${title}` };
+}
+
 function parameters(schema: Schema | undefined, location: 'path' | 'query') {
   if (!schema) return [];
   const converted = json(schema) as { properties?: Record<string, unknown>; required?: string[] };
@@ -75,7 +92,8 @@ export function buildOpenApi(
       responses,
     };
   }
-  return {
+  const schemas: Record<string, unknown> = { Problem: problemSchema };
+  const document = {
     openapi: '3.1.0',
     info: { title: info.title, version: info.version },
     ...(info.serverUrl ? { servers: [{ url: info.serverUrl }] } : {}),
@@ -101,7 +119,11 @@ export function buildOpenApi(
       securitySchemes: {
         apiKey: { type: 'http', scheme: 'bearer', description: 'Workspace API key `mm_live_…`' },
       },
-      schemas: { Problem: problemSchema },
+      schemas,
     },
   };
+  document.paths = hoistTitled(document.paths, schemas) as typeof paths;
+  if ('webhooks' in document)
+    document.webhooks = hoistTitled(document.webhooks, schemas) as typeof document.webhooks;
+  return document;
 }

@@ -14,7 +14,7 @@ export interface KeysAndDeliveriesDeps {
 }
 
 const Id = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/));
-const ApiKey = v.object({
+const ApiKeyFields = v.object({
   keyId: v.string(),
   workspaceId: v.string(),
   label: v.string(),
@@ -23,11 +23,12 @@ const ApiKey = v.object({
   lastUsedAt: v.nullable(v.number()),
   revokedAt: v.nullable(v.number()),
 });
+const ApiKey = v.pipe(ApiKeyFields, v.title('ApiKey'));
 /** Body of `POST /v1/api-keys`. */
 export const CreateApiKeyInput = v.strictObject({
   label: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100)),
 });
-const Delivery = v.object({
+const DeliveryFields = v.object({
   id: v.string(),
   endpointId: v.string(),
   mailboxId: v.string(),
@@ -42,7 +43,8 @@ const Delivery = v.object({
   createdAt: v.number(),
   updatedAt: v.number(),
 });
-const Attempt = v.object({
+const Delivery = v.pipe(DeliveryFields, v.title('Delivery'));
+const AttemptFields = v.object({
   attempt: v.number(),
   at: v.number(),
   durationMs: v.number(),
@@ -52,6 +54,7 @@ const Attempt = v.object({
   error: v.optional(v.nullable(v.string())),
   nextAttemptAt: v.nullable(v.number()),
 });
+const Attempt = v.pipe(AttemptFields, v.title('DeliveryAttempt'));
 const notFound = (what: string) => ({
   status: 404,
   body: problem(404, 'not_found', 'Not found', `No such ${what} in this workspace.`),
@@ -67,7 +70,7 @@ export const keyAndDeliveryRoutes = [
     auth: 'apiKey',
     body: CreateApiKeyInput,
     responses: {
-      201: { description: 'Created', schema: v.object({ ...ApiKey.entries, apiKey: v.string() }) },
+      201: { description: 'Created', schema: v.object({ ...ApiKeyFields.entries, apiKey: v.string() }) },
     },
     async handle({ deps, workspaceId, body }) {
       const issued = await issueApiKey(deps, workspaceId, body.label);
@@ -132,7 +135,7 @@ export const keyAndDeliveryRoutes = [
     responses: {
       200: {
         description: 'Delivery',
-        schema: v.object({ ...Delivery.entries, attemptLog: v.array(Attempt) }),
+        schema: v.object({ ...DeliveryFields.entries, attemptLog: v.array(Attempt) }),
       },
     },
     async handle({ deps, workspaceId, params }) {

@@ -21,7 +21,7 @@ const Limit = v.optional(
   ),
   '50',
 );
-const Mailbox = v.object({
+const MailboxFields = v.object({
   id: v.string(),
   workspaceId: v.string(),
   tenantExternalId: v.string(),
@@ -36,7 +36,8 @@ const Mailbox = v.object({
   lastError: v.unknown(),
   createdAt: v.number(),
 });
-const Event = v.object({
+const Mailbox = v.pipe(MailboxFields, v.title('Mailbox'));
+const EventFields = v.object({
   id: v.string(),
   type: v.picklist(EVENT_TYPES),
   schemaVersion: v.literal(1),
@@ -47,6 +48,7 @@ const Event = v.object({
   seq: v.number(),
   data: v.record(v.string(), v.unknown()),
 });
+const Event = v.pipe(EventFields, v.title('EventEnvelope'));
 const notFound = () => ({
   status: 404,
   body: problem(404, 'not_found', 'Not found', 'No such mailbox in this workspace.'),

@@ -32,7 +32,7 @@ const ListQuery = v.strictObject({
   cursor: v.optional(Id),
 });
 const GetQuery = v.strictObject({ mailboxId: Id });
-const Message = v.object({
+const MessageFields = v.object({
   id: v.string(),
   mailboxId: v.string(),
   threadId: v.string(),
@@ -46,7 +46,8 @@ const Message = v.object({
   sizeEstimate: v.number(),
   attachments: v.array(v.object({ filename: v.string(), mimeType: v.string(), size: v.number() })),
 });
-const Thread = v.object({
+const Message = v.pipe(MessageFields, v.title('Message'));
+const ThreadFields = v.object({
   id: v.string(),
   mailboxId: v.string(),
   messageIds: v.array(v.string()),
@@ -56,6 +57,7 @@ const Thread = v.object({
   snippet: v.string(),
   lastMessageAt: v.number(),
 });
+const Thread = v.pipe(ThreadFields, v.title('Thread'));
 const Params = v.object({ id: Id });
 
 function mirrorRoutes(

@@ -27,7 +27,7 @@ const PageQuery = v.strictObject({
   ),
   cursor: v.optional(Id),
 });
-const SyncRun = v.object({
+const SyncRunFields = v.object({
   id: v.string(),
   mailboxId: v.string(),
   kind: v.picklist(['initial', 'incremental', 'resync']),
@@ -45,14 +45,16 @@ const SyncRun = v.object({
   }),
   error: v.optional(v.string()),
 });
+const SyncRun = v.pipe(SyncRunFields, v.title('SyncRun'));
 const Counts = v.object({ total: v.number(), pendingFanOut: v.number() });
-const DeliveryCounts = v.object({
+const DeliveryCountsFields = v.object({
   pending: v.number(),
   delivered: v.number(),
   failed: v.number(),
   oldestPendingDueAt: v.nullable(v.number()),
 });
-const MailboxHealth = v.object({
+const DeliveryCounts = v.pipe(DeliveryCountsFields, v.title('DeliveryCounts'));
+const MailboxHealthFields = v.object({
   mailboxId: v.string(),
   status: v.string(),
   syncState: v.string(),
@@ -68,7 +70,8 @@ const MailboxHealth = v.object({
   events: Counts,
   deliveries: DeliveryCounts,
 });
-const WorkspaceHealth = v.object({
+const MailboxHealth = v.pipe(MailboxHealthFields, v.title('MailboxHealth'));
+const WorkspaceHealthFields = v.object({
   mailboxes: v.object({
     total: v.number(),
     byStatus: v.record(v.string(), v.number()),
@@ -78,6 +81,7 @@ const WorkspaceHealth = v.object({
   deliveries: DeliveryCounts,
   endpoints: v.object({ enabled: v.number(), disabled: v.number() }),
 });
+const WorkspaceHealth = v.pipe(WorkspaceHealthFields, v.title('WorkspaceHealth'));
 const notFound = () => ({
   status: 404,
   body: problem(404, 'not_found', 'Not found', 'No such mailbox in this workspace.'),

@@ -38,7 +38,7 @@ const ListQuery = v.strictObject({
   ),
   cursor: v.optional(Id),
 });
-const Replay = v.object({
+const ReplayFields = v.object({
   id: v.string(),
   workspaceId: v.string(),
   endpointId: v.string(),
@@ -59,6 +59,7 @@ const Replay = v.object({
   completedAt: v.nullable(v.number()),
   cancelledAt: v.nullable(v.number()),
 });
+const Replay = v.pipe(ReplayFields, v.title('Replay'));
 const notFound = () => ({
   status: 404,
   body: problem(404, 'not_found', 'Not found', 'No such replay in this workspace.'),

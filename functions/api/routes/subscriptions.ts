@@ -39,7 +39,7 @@ const IdParams = v.object({ id: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128
 const ListQuery = v.strictObject({
   endpointId: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/))),
 });
-const Subscription = v.object({
+const SubscriptionFields = v.object({
   id: v.string(),
   workspaceId: v.string(),
   endpointId: v.string(),
@@ -48,6 +48,7 @@ const Subscription = v.object({
   createdAt: v.number(),
   updatedAt: v.number(),
 });
+const Subscription = v.pipe(SubscriptionFields, v.title('Subscription'));
 const notFound = () => ({
   status: 404,
   body: problem(404, 'not_found', 'Not found', 'No such subscription in this workspace.'),

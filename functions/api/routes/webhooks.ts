@@ -24,7 +24,7 @@ export interface WebhookRouteDeps {
 }
 
 const IdParams = v.object({ id: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/)) });
-const Endpoint = v.object({
+const EndpointFields = v.object({
   id: v.string(),
   workspaceId: v.string(),
   url: v.string(),
@@ -37,10 +37,12 @@ const Endpoint = v.object({
   createdAt: v.number(),
   updatedAt: v.number(),
 });
-const EndpointWithSecret = v.object({
-  ...Endpoint.entries,
+const Endpoint = v.pipe(EndpointFields, v.title('WebhookEndpoint'));
+const EndpointWithSecretFields = v.object({
+  ...EndpointFields.entries,
   secret: v.pipe(v.string(), v.startsWith('whsec_')),
 });
+const EndpointWithSecret = v.pipe(EndpointWithSecretFields, v.title('WebhookEndpointWithSecret'));
 const notFound = () => ({
   status: 404,
   body: problem(404, 'not_found', 'Not found', 'No such webhook endpoint in this workspace.'),
