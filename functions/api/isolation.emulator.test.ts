@@ -324,6 +324,39 @@ describe('workspace isolation', () => {
       attemptLog: unknown[];
     };
     expect(mine).toMatchObject({ id: 'dlv_a', attemptLog: [] });
+    for (const [id, state, createdAt] of [
+      ['dlv_a2', 'delivered', 2],
+      ['dlv_a3', 'failed', 3],
+    ] as const)
+      await db
+        .collection('deliveries')
+        .doc(id)
+        .set({
+          ...(await db.collection('deliveries').doc('dlv_a').get()).data(),
+          id,
+          state,
+          createdAt,
+          expireAt: new Date(86_400_000),
+        });
+    const first = (await (await call('a', 'GET', '/v1/deliveries?limit=2')).json()) as {
+      data: { id: string }[];
+      nextCursor: string;
+    };
+    expect(first.data.map((d) => d.id)).toEqual(['dlv_a3', 'dlv_a2']);
+    expect(first.data[0]).not.toHaveProperty('expireAt');
+    const rest = (await (
+      await call('a', 'GET', `/v1/deliveries?limit=2&cursor=${first.nextCursor}`)
+    ).json()) as {
+      data: { id: string }[];
+      nextCursor: null;
+    };
+    expect(rest).toEqual({ data: [expect.objectContaining({ id: 'dlv_a' })], nextCursor: null });
+    const failed = (await (await call('a', 'GET', '/v1/deliveries?state=failed')).json()) as {
+      data: { id: string }[];
+    };
+    expect(failed.data.map((d) => d.id)).toEqual(['dlv_a3']);
+    expect((await call('b', 'GET', `/v1/deliveries?cursor=${first.nextCursor}`)).status).toBe(200);
+    expect((await call('a', 'GET', '/v1/deliveries?state=lost')).status).toBe(400);
   });
 
   it('GET /v1/messages and /v1/messages/:id refuse another workspace’s key, and filter by label and date', async () => {

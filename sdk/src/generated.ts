@@ -701,13 +701,15 @@ export class MailmonClient {
     return send<void>(this.options, 'DELETE', `v1/api-keys/${encodeURIComponent(input.keyId)}`, undefined);
   }
 
-  /** List deliveries, optionally of one endpoint or one event (`GET /v1/deliveries`) */
-  listDeliveries(input: { endpointId?: string; eventId?: string } = {}): Promise<{
+  /** List deliveries, newest first, by endpoint, event, replay or state (`GET /v1/deliveries`) */
+  listDeliveries(input: { endpointId?: string; eventId?: string; replayId?: string; state?: "pending" | "delivered" | "failed"; limit?: string | number; cursor?: string } = {}): Promise<{
     data: Array<Delivery>;
+    nextCursor: string | null;
   }> {
     return send<{
     data: Array<Delivery>;
-  }>(this.options, 'GET', `v1/deliveries`, { endpointId: input.endpointId, eventId: input.eventId });
+    nextCursor: string | null;
+  }>(this.options, 'GET', `v1/deliveries`, { endpointId: input.endpointId, eventId: input.eventId, replayId: input.replayId, state: input.state, limit: input.limit, cursor: input.cursor });
   }
 
   /** Get a delivery with every attempt (`GET /v1/deliveries/{deliveryId}`) */

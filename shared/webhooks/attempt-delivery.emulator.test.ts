@@ -98,7 +98,7 @@ describe('delivery through an outage', () => {
         verifyWebhook({ headers: r.headers, rawBody: r.body, secrets: [secret], now: clock.now() }).ok,
       ).toBe(true);
 
-    const deliveries = await webhooks.listDeliveries('ws_day', { endpointId }, 10);
+    const { data: deliveries } = await webhooks.listDeliveries('ws_day', { endpointId }, 10);
     expect(deliveries.map((d) => d.state)).toEqual(['delivered', 'delivered', 'delivered']);
     const attempts = await webhooks.listAttempts(deliveries[0]!.id);
     // 5 s, 5 min, 30 min, 2 h, 5 h, 10 h add up to 17 h 35 m; the next (14 h later) is after the outage

@@ -1,6 +1,14 @@
 import type { MailmonEvent } from '../events/event.js';
 import type { Delivery, DeliveryAttempt, WebhookEndpoint } from './model.js';
 
+/** What deliveries can be listed by. */
+export interface DeliveryFilter {
+  endpointId?: string;
+  eventId?: string;
+  state?: Delivery['state'];
+  replayId?: string;
+}
+
 /** Storage for endpoints, the fan-out of events and delivery attempts. */
 export interface WebhookStore {
   createEndpoint(endpoint: WebhookEndpoint): Promise<void>;
@@ -16,11 +24,13 @@ export interface WebhookStore {
   getDelivery(id: string): Promise<Delivery | undefined>;
   /** Pending deliveries whose next attempt is overdue (their task was lost), oldest first. */
   overdueDeliveries(before: number, limit: number): Promise<Delivery[]>;
+  /** The workspace's deliveries, newest first; `after` is the last id of the previous page. */
   listDeliveries(
     workspaceId: string,
-    filter: { endpointId?: string; eventId?: string },
+    filter: DeliveryFilter,
     limit: number,
-  ): Promise<Delivery[]>;
+    after?: string,
+  ): Promise<{ data: Delivery[]; next: string | null }>;
   listAttempts(deliveryId: string): Promise<DeliveryAttempt[]>;
 }
 

@@ -111,17 +111,20 @@ export const keyAndDeliveryRoutes = [
     method: 'GET',
     path: '/v1/deliveries',
     operationId: 'listDeliveries',
-    summary: 'List deliveries, optionally of one endpoint or one event',
+    summary: 'List deliveries, newest first, by endpoint, event, replay or state',
     tag: 'Webhooks',
     auth: 'apiKey',
     query: deliveryQuery(),
-    responses: { 200: { description: 'Deliveries', schema: v.object({ data: v.array(Delivery) }) } },
+    responses: {
+      200: {
+        description: 'A page of deliveries, newest first',
+        schema: v.object({ data: v.array(Delivery), nextCursor: v.nullable(v.string()) }),
+      },
+    },
     async handle({ deps, workspaceId, query }) {
-      const filter = {
-        ...(query.endpointId ? { endpointId: query.endpointId } : {}),
-        ...(query.eventId ? { eventId: query.eventId } : {}),
-      };
-      return { status: 200, body: { data: await deps.webhooks.listDeliveries(workspaceId, filter, 100) } };
+      const { limit, cursor, ...filter } = query;
+      const page = await deps.webhooks.listDeliveries(workspaceId, filter, limit, cursor);
+      return { status: 200, body: { data: page.data, nextCursor: page.next } };
     },
   }),
   defineRoute<KeysAndDeliveriesDeps, ReturnType<typeof deliveryParams>>({
@@ -156,5 +159,21 @@ function deliveryParams() {
   return v.object({ deliveryId: Id });
 }
 function deliveryQuery() {
-  return v.strictObject({ endpointId: v.optional(Id), eventId: v.optional(Id) });
+  return v.strictObject({
+    endpointId: v.optional(Id),
+    eventId: v.optional(Id),
+    replayId: v.optional(Id),
+    state: v.optional(v.picklist(['pending', 'delivered', 'failed'])),
+    limit: v.optional(
+      v.pipe(
+        v.string(),
+        v.regex(/^\d{1,3}$/, 'must be 1-200'),
+        v.transform(Number),
+        v.minValue(1),
+        v.maxValue(200),
+      ),
+      '50',
+    ),
+    cursor: v.optional(Id),
+  });
 }

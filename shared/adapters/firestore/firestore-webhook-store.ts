@@ -1,7 +1,7 @@
 import type { Firestore } from '@google-cloud/firestore';
 import type { MailmonEvent } from '../../events/event.js';
 import type { Delivery, DeliveryAttempt, WebhookEndpoint } from '../../webhooks/model.js';
-import type { WebhookStore } from '../../webhooks/ports.js';
+import type { DeliveryFilter, WebhookStore } from '../../webhooks/ports.js';
 
 // delivery records are kept 30 days (Firestore TTL on expireAt)
 const DELIVERY_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
@@ -110,14 +110,28 @@ export class FirestoreWebhookStore implements WebhookStore {
 
   async listDeliveries(
     workspaceId: string,
-    filter: { endpointId?: string; eventId?: string },
+    filter: DeliveryFilter,
     limit: number,
-  ): Promise<Delivery[]> {
+    after?: string,
+  ): Promise<{ data: Delivery[]; next: string | null }> {
     let query = this.deliveries().where('workspaceId', '==', workspaceId);
-    if (filter.endpointId) query = query.where('endpointId', '==', filter.endpointId);
-    if (filter.eventId) query = query.where('eventId', '==', filter.eventId);
-    const snap = await query.limit(limit).get();
-    return snap.docs.map((d) => d.data() as Delivery);
+    for (const field of ['endpointId', 'eventId', 'state', 'replayId'] as const)
+      if (filter[field]) query = query.where(field, '==', filter[field]);
+    query = query.orderBy('createdAt', 'desc');
+    if (after) {
+      const cursor = await this.deliveries().doc(after).get();
+      if (!cursor.exists || cursor.get('workspaceId') !== workspaceId) return { data: [], next: null };
+      query = query.startAfter(cursor);
+    }
+    const snap = await query.limit(limit + 1).get();
+    const docs = snap.docs.slice(0, limit);
+    return {
+      data: docs.map((d) => {
+        const { expireAt: _ttl, ...delivery } = d.data() as Delivery & { expireAt: unknown };
+        return delivery;
+      }),
+      next: snap.size > limit ? docs[docs.length - 1]!.id : null,
+    };
   }
 
   async listAttempts(deliveryId: string): Promise<DeliveryAttempt[]> {
