@@ -207,6 +207,6 @@ describe('attempts through FirestoreDeliveryStore', () => {
       kind: 'attempted',
       delivery: { state: 'delivered' },
     });
-    expect((await db.collection('endpointSlots').doc(endpointId).get()).get('holders')).toEqual({});
+    expect((await db.collection('endpointSlots').doc(endpointId).collection('slots').get()).size).toBe(0);
   });
 });

@@ -1,4 +1,4 @@
-import type { Firestore } from '@google-cloud/firestore';
+import type { DocumentReference, Firestore, Timestamp } from '@google-cloud/firestore';
 import { deterministicId } from '../../core/ids.js';
 import type { MailmonEvent } from '../../events/event.js';
 import type { CredentialBox } from '../../secrets/credentials.js';
@@ -21,6 +21,13 @@ const DISABLED_REASON_TEXT: Record<EndpointDisableReason, string> = {
   failing_for_5_days: 'failing for 5 days',
 };
 
+// gRPC status codes Firestore answers with
+const NOT_FOUND = 5;
+const ALREADY_EXISTS = 6;
+const FAILED_PRECONDITION = 9;
+
+const slotKey = (endpointId: string, holder: string) => `${endpointId}/${holder}`;
+
 /** What {@link FirestoreDeliveryStore} is built from. */
 export interface FirestoreDeliveryStoreDeps {
   db: Firestore;
@@ -32,12 +39,17 @@ export interface FirestoreDeliveryStoreDeps {
 
 /**
  * {@link DeliveryStore} on Firestore: `deliveries/{id}` with `attempts/{n}`, `webhookEndpoints/{id}`, events at
- * `mailboxes/{mailboxId}/events/{id}`, `operatorEvents/{id}`, and `endpointSlots/{endpointId}` (a map of
- * holder → lease expiry, changed only in transactions, so concurrent acquirers never exceed the limit).
+ * `mailboxes/{mailboxId}/events/{id}`, `operatorEvents/{id}`, and `endpointSlots/{endpointId}/slots/{0..limit-1}`:
+ * a slot is held while its document exists. Claiming one is a `create` (exactly one of racing creators
+ * wins, without transactions contending on one hot document), releasing it a `delete` preconditioned on
+ * the holder's own write, and a slot whose lease ran out is taken over with the same precondition.
  * Attempts are tasks named after delivery and attempt number — the names fan-out uses — so scheduling
  * twice enqueues once.
  */
 export class FirestoreDeliveryStore implements DeliveryStore {
+  /** Slots this process holds, so releasing one needs no query. */
+  private readonly held = new Map<string, { ref: DocumentReference; writeTime: Timestamp }>();
+
   constructor(private readonly deps: FirestoreDeliveryStoreDeps) {}
 
   private get db() {
@@ -135,31 +147,73 @@ export class FirestoreDeliveryStore implements DeliveryStore {
     holder: string,
     options: { limit: number; now: number; leaseMs: number },
   ): Promise<SlotGrant> {
-    const ref = this.db.collection('endpointSlots').doc(endpointId);
-    return this.db.runTransaction(async (tx) => {
-      const snap = await tx.get(ref);
-      const held = Object.entries((snap.get('holders') as Record<string, number> | undefined) ?? {}).filter(
-        ([, expiresAt]) => expiresAt > options.now,
-      );
-      const live = new Map(held);
-      if (!live.has(holder) && live.size >= options.limit) {
-        const soonest = Math.min(...live.values());
-        return { acquired: false, retryAfterMs: Math.max(1, soonest - options.now) };
-      }
-      live.set(holder, options.now + options.leaseMs);
-      tx.set(ref, { holders: Object.fromEntries(live) });
+    const slots = this.slots(endpointId);
+    const lease = { holder, expiresAt: options.now + options.leaseMs };
+    const own = await slots.where('holder', '==', holder).limit(1).get();
+    if (!own.empty) {
+      const write = await own.docs[0]!.ref.set(lease);
+      this.held.set(slotKey(endpointId, holder), { ref: own.docs[0]!.ref, writeTime: write.writeTime });
       return { acquired: true };
-    });
+    }
+    // a free slot is one that does not exist: claiming it is a single create, no read and no lock
+    const start = Math.floor(Math.random() * options.limit);
+    for (let k = 0; k < options.limit; k += 1) {
+      const ref = slots.doc(String((start + k) % options.limit));
+      try {
+        const write = await ref.create(lease);
+        this.held.set(slotKey(endpointId, holder), { ref, writeTime: write.writeTime });
+        return { acquired: true };
+      } catch (error) {
+        if ((error as { code?: number }).code !== ALREADY_EXISTS) throw error;
+      }
+    }
+    // every slot is taken: take over one whose holder's lease ran out, if any
+    const taken = await slots.get();
+    let soonest = Number.POSITIVE_INFINITY;
+    for (const slot of taken.docs) {
+      if (Number(slot.id) >= options.limit) continue;
+      const expiresAt = slot.get('expiresAt') as number;
+      if (expiresAt > options.now) {
+        soonest = Math.min(soonest, expiresAt);
+        continue;
+      }
+      try {
+        // the precondition makes two takers of one expired slot race: one wins
+        const write = await slot.ref.update(lease, { lastUpdateTime: slot.updateTime });
+        this.held.set(slotKey(endpointId, holder), { ref: slot.ref, writeTime: write.writeTime });
+        return { acquired: true };
+      } catch (error) {
+        if ((error as { code?: number }).code !== FAILED_PRECONDITION) throw error;
+      }
+    }
+    return {
+      acquired: false,
+      retryAfterMs: Number.isFinite(soonest) ? Math.max(1, soonest - options.now) : 1,
+    };
   }
 
   async releaseSlot(endpointId: string, holder: string): Promise<void> {
-    const ref = this.db.collection('endpointSlots').doc(endpointId);
-    await this.db.runTransaction(async (tx) => {
-      const snap = await tx.get(ref);
-      const holders = { ...((snap.get('holders') as Record<string, number> | undefined) ?? {}) };
-      if (!(holder in holders)) return;
-      delete holders[holder];
-      tx.set(ref, { holders });
-    });
+    const key = slotKey(endpointId, holder);
+    const mine = this.held.get(key);
+    this.held.delete(key);
+    const refs = mine
+      ? [{ ref: mine.ref, updateTime: mine.writeTime }]
+      : (await this.slots(endpointId).where('holder', '==', holder).get()).docs.map((d) => ({
+          ref: d.ref,
+          updateTime: d.updateTime,
+        }));
+    for (const { ref, updateTime } of refs) {
+      try {
+        // only if still ours: an expired slot someone else took over is theirs now
+        await ref.delete({ lastUpdateTime: updateTime });
+      } catch (error) {
+        const code = (error as { code?: number }).code;
+        if (code !== FAILED_PRECONDITION && code !== NOT_FOUND) throw error;
+      }
+    }
+  }
+
+  private slots(endpointId: string) {
+    return this.db.collection('endpointSlots').doc(endpointId).collection('slots');
   }
 }
