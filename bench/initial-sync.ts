@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Firestore } from '@google-cloud/firestore';
 import { DEFAULT_CLIENT, startGmailEmulator } from '../emulators/gmail/index.js';
 import { startEmulators } from '../emulators/harness/emulators.js';
+import { onShutdown } from '../emulators/harness/on-shutdown.js';
 import { FirestoreSyncStore } from '../shared/adapters/firestore/firestore-sync-store.js';
 import { GmailApiClient } from '../shared/adapters/gmail-api/gmail-api-client.js';
 import { systemClock } from '../shared/core/clock.js';
@@ -38,6 +39,7 @@ function metered(client: GmailClient, units: { used: number }): GmailClient {
  */
 export async function benchInitialSync(count: number): Promise<void> {
   const emulators = await startEmulators();
+  onShutdown(() => emulators.stop());
   const gmail = await startGmailEmulator({});
   const db = new Firestore({
     projectId: `demo-bench-${randomBytes(3).toString('hex')}`,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Firestore } from '@google-cloud/firestore';
 import { startEmulators } from '../emulators/harness/emulators.js';
+import { onShutdown } from '../emulators/harness/on-shutdown.js';
 import { startWebhookReceiver } from '../emulators/testing/webhook-receiver.js';
 import { FirestoreDeliveryStore } from '../shared/adapters/firestore/firestore-delivery-store.js';
 import { FirestoreSubscriptionStore } from '../shared/adapters/firestore/firestore-subscription-store.js';
@@ -34,6 +35,7 @@ async function pool<T>(items: T[], width: number, work: (item: T) => Promise<unk
  */
 export async function benchWebhookDelivery(count: number): Promise<void> {
   const emulators = await startEmulators();
+  onShutdown(() => emulators.stop());
   const receiver = await startWebhookReceiver();
   const db = new Firestore({
     projectId: `demo-bench-${randomBytes(3).toString('hex')}`,
