@@ -10,6 +10,7 @@ import { FetchHttpSender } from '../shared/adapters/http-sender/fetch-http-sende
 import { LocalKeyWrapper } from '../shared/adapters/local-key-wrapper/local-key-wrapper.js';
 import { systemClock } from '../shared/core/clock.js';
 import { randomIds } from '../shared/core/ids.js';
+import { runPooled } from '../shared/core/run-pooled.js';
 import { CredentialBox } from '../shared/secrets/credentials.js';
 import { RecordingQueue } from '../shared/tasks/testing/recording-queue.js';
 import { attemptDelivery, DEFAULT_DELIVERY_LIMITS } from '../shared/webhooks/attempt-delivery.js';
@@ -17,16 +18,6 @@ import { buildDeliveryRequest } from '../shared/webhooks/build-delivery-request.
 import { fanOutEvents } from '../shared/webhooks/fan-out-events.js';
 import { createEndpoint } from '../shared/webhooks/manage-endpoints.js';
 import { allowAll } from '../shared/webhooks/ssrf-guard.js';
-
-/** Runs `work` over `items` with at most `width` at once. */
-async function pool<T>(items: T[], width: number, work: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < items.length) await work(items[next++]!);
-    }),
-  );
-}
 
 /**
  * Fans out `count` events to one endpoint and delivers them all through the real adapters (Firestore
@@ -76,7 +67,7 @@ export async function benchWebhookDelivery(count: number): Promise<void> {
 
     // baseline: the HTTP part alone — signing and POSTing every event, no storage
     const baselineStart = performance.now();
-    await pool(events, width, (event) =>
+    await runPooled(events, width, (event) =>
       sender.send(
         buildDeliveryRequest({
           event,
@@ -107,7 +98,7 @@ export async function benchWebhookDelivery(count: number): Promise<void> {
     const store = new FirestoreDeliveryStore({ db, tasks, box, deliverUrl });
     const deliverStart = performance.now();
     const failures = new Map<string, number>();
-    await pool(tasks.tasks.splice(0), width, async (task) => {
+    await runPooled(tasks.tasks.splice(0), width, async (task) => {
       // a refused slot or an aborted transaction is retried, as the task queue would
       for (;;) {
         try {

@@ -1,11 +1,14 @@
 import type { Clock } from '../core/clock.js';
 import { deterministicId } from '../core/ids.js';
+import { runPooled } from '../core/run-pooled.js';
 import type { TaskQueue } from '../tasks/task-queue.js';
 import { taskName } from '../tasks/task-queue.js';
 import type { Delivery } from './model.js';
 import type { WebhookStore } from './ports.js';
 import { endpointTakes, type Subscription } from './subscriptions/model.js';
 import type { SubscriptionStore } from './subscriptions/ports.js';
+
+const FAN_OUT_WIDTH = 8;
 
 /** What fan-out reads and writes. */
 export interface FanOutDeps {
@@ -32,20 +35,19 @@ export async function fanOutEvents(
     string,
     { endpoints: Awaited<ReturnType<WebhookStore['listEndpoints']>>; subscriptions: Subscription[] }
   >();
+  for (const workspaceId of new Set(events.map((e) => e.workspaceId))) {
+    const [endpoints, subscriptions] = await Promise.all([
+      deps.webhooks.listEndpoints(workspaceId),
+      deps.subscriptions.list(workspaceId),
+    ]);
+    routing.set(workspaceId, { endpoints, subscriptions });
+  }
   let deliveries = 0;
-  for (const event of events) {
-    let route = routing.get(event.workspaceId);
-    if (!route) {
-      const [endpoints, subscriptions] = await Promise.all([
-        deps.webhooks.listEndpoints(event.workspaceId),
-        deps.subscriptions.list(event.workspaceId),
-      ]);
-      route = { endpoints, subscriptions };
-      routing.set(event.workspaceId, route);
-    }
-    const { subscriptions } = route;
+  // events commit independently (one transaction each), so several are in flight at once
+  await runPooled(events, FAN_OUT_WIDTH, async (event) => {
+    const { endpoints, subscriptions } = routing.get(event.workspaceId)!;
     const now = deps.clock.now();
-    const planned: Delivery[] = route.endpoints
+    const planned: Delivery[] = endpoints
       .filter((e) => endpointTakes(e, subscriptions, event))
       .map((e) => ({
         id: deterministicId('dlv', event.id, e.id),
@@ -61,16 +63,18 @@ export async function fanOutEvents(
         createdAt: now,
         updatedAt: now,
       }));
-    if (!(await deps.webhooks.commitFanOut(event, planned))) continue;
-    for (const d of planned) {
-      await deps.tasks.enqueue({
-        name: taskName(d.id, '1'),
-        url: deps.deliverUrl,
-        body: { deliveryId: d.id, attempt: 1 },
-      });
-      deliveries += 1;
-    }
-  }
+    if (!(await deps.webhooks.commitFanOut(event, planned))) return;
+    await Promise.all(
+      planned.map((d) =>
+        deps.tasks.enqueue({
+          name: taskName(d.id, '1'),
+          url: deps.deliverUrl,
+          body: { deliveryId: d.id, attempt: 1 },
+        }),
+      ),
+    );
+    deliveries += planned.length;
+  });
   return { events: events.length, deliveries };
 }
 
