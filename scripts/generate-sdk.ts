@@ -30,7 +30,6 @@ interface Operation {
   responses: Record<string, { content?: Record<string, { schema: JsonSchema }> }>;
 }
 
-const pascal = (s: string) => s.replace(/(^|[._-])([a-z])/g, (_, __, c: string) => c.toUpperCase());
 const key = (name: string) => (/^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name));
 
 function tsType(s: JsonSchema, depth = 0): string {
@@ -132,14 +131,14 @@ export function generateSdk(doc: {
     out.push(`${doc}export type ${name} = ${tsType(schema)};`, '');
   }
   const events = Object.entries(doc.webhooks ?? {});
-  for (const [name, hook] of events) {
-    const schema = hook.post.requestBody.content['application/json']!.schema;
-    out.push(`/** The \`${name}\` event. */`, `export interface ${pascal(name)}Event ${tsType(schema)}`, '');
-  }
+  // event schemas are named under components; a webhook refers to its event's type
+  const eventTypes = events.map(([, hook]) =>
+    tsType(hook.post.requestBody.content['application/json']!.schema),
+  );
   if (events.length > 0) {
     out.push(
       '/** Any event Mailmon delivers, discriminated by `type`. */',
-      `export type MailmonEvent =\n${events.map(([name]) => `  | ${pascal(name)}Event`).join('\n')};`,
+      `export type MailmonEvent =\n${eventTypes.map((t) => `  | ${t}`).join('\n')};`,
       '',
       '/** Every event type. */',
       "export type MailmonEventType = MailmonEvent['type'];",

@@ -76,7 +76,9 @@ async function snapshot() {
 describe('workspace isolation', () => {
   it('GET /v1/webhook-endpoints/:id refuses another workspace’s key', async () => {
     expect((await call('b', 'GET', `/v1/webhook-endpoints/${endpointOfA}`)).status).toBe(404);
-    expect((await call('a', 'GET', `/v1/webhook-endpoints/${endpointOfA}`)).status).toBe(200);
+    const mine = await call('a', 'GET', `/v1/webhook-endpoints/${endpointOfA}`);
+    expect(mine.status).toBe(200);
+    expect(await mine.json()).toMatchObject({ id: endpointOfA, status: 'enabled', failingSince: null });
   });
 
   it('GET /v1/webhook-endpoints lists only the caller’s endpoints', async () => {
@@ -338,6 +340,17 @@ describe('workspace isolation', () => {
           createdAt,
           expireAt: new Date(86_400_000),
         });
+    await db.collection('deliveries').doc('dlv_a3').update({ attempts: 1, failureReason: 'target_refused' });
+    await db.collection('deliveries').doc('dlv_a3').collection('attempts').doc('1').set({
+      attempt: 1,
+      at: 3,
+      durationMs: 0,
+      status: 'refused',
+      outcome: 'failed',
+      responseSnippet: '',
+      error: 'resolves to a private address',
+      nextAttemptAt: null,
+    });
     const first = (await (await call('a', 'GET', '/v1/deliveries?limit=2')).json()) as {
       data: { id: string }[];
       nextCursor: string;
@@ -355,6 +368,11 @@ describe('workspace isolation', () => {
       data: { id: string }[];
     };
     expect(failed.data.map((d) => d.id)).toEqual(['dlv_a3']);
+    expect(failed.data[0]).toMatchObject({ failureReason: 'target_refused' });
+    expect(await (await call('a', 'GET', '/v1/deliveries/dlv_a3')).json()).toMatchObject({
+      failureReason: 'target_refused',
+      attemptLog: [{ attempt: 1, status: 'refused', error: 'resolves to a private address' }],
+    });
     expect((await call('b', 'GET', `/v1/deliveries?cursor=${first.nextCursor}`)).status).toBe(200);
     expect((await call('a', 'GET', '/v1/deliveries?state=lost')).status).toBe(400);
   });

@@ -17,16 +17,192 @@ export type Mailbox = {
   createdAt: number;
 };
 
-export type EventEnvelope = {
+export type MessageCreatedEvent = {
   id: string;
-  type: "message.created" | "message.updated" | "message.deleted" | "thread.created" | "thread.updated" | "thread.deleted" | "mailbox.connected" | "mailbox.synced" | "mailbox.reconnect_required" | "mailbox.resync_started";
+  type: "message.created";
   schemaVersion: 1;
   occurredAt: string;
   workspaceId: string;
   tenantExternalId: string;
   mailboxId: string;
   seq: number;
-  data: Record<string, unknown>;
+  data: {
+    messageId: string;
+    threadId: string;
+    subject: string;
+    from: string;
+    to: Array<string>;
+    cc: Array<string>;
+    snippet: string;
+    receivedAt: string;
+    labelIds: Array<string>;
+    sizeEstimate: number;
+    attachments: Array<{
+      filename: string;
+      mimeType: string;
+      size: number;
+    }>;
+  };
+};
+
+export type MessageUpdatedEvent = {
+  id: string;
+  type: "message.updated";
+  schemaVersion: 1;
+  occurredAt: string;
+  workspaceId: string;
+  tenantExternalId: string;
+  mailboxId: string;
+  seq: number;
+  data: {
+    messageId: string;
+    threadId: string;
+    subject: string;
+    from: string;
+    to: Array<string>;
+    cc: Array<string>;
+    snippet: string;
+    receivedAt: string;
+    labelIds: Array<string>;
+    sizeEstimate: number;
+    attachments: Array<{
+      filename: string;
+      mimeType: string;
+      size: number;
+    }>;
+    previousLabelIds: Array<string>;
+  };
+};
+
+export type MessageDeletedEvent = {
+  id: string;
+  type: "message.deleted";
+  schemaVersion: 1;
+  occurredAt: string;
+  workspaceId: string;
+  tenantExternalId: string;
+  mailboxId: string;
+  seq: number;
+  data: {
+    messageId: string;
+    threadId: string;
+    labelIds: Array<string>;
+  };
+};
+
+export type ThreadCreatedEvent = {
+  id: string;
+  type: "thread.created";
+  schemaVersion: 1;
+  occurredAt: string;
+  workspaceId: string;
+  tenantExternalId: string;
+  mailboxId: string;
+  seq: number;
+  data: {
+    threadId: string;
+    messageIds: Array<string>;
+    messageCount: number;
+    labelIds: Array<string>;
+    subject: string;
+    snippet: string;
+    lastMessageAt: string;
+  };
+};
+
+export type ThreadUpdatedEvent = {
+  id: string;
+  type: "thread.updated";
+  schemaVersion: 1;
+  occurredAt: string;
+  workspaceId: string;
+  tenantExternalId: string;
+  mailboxId: string;
+  seq: number;
+  data: {
+    threadId: string;
+    messageIds: Array<string>;
+    messageCount: number;
+    labelIds: Array<string>;
+    subject: string;
+    snippet: string;
+    lastMessageAt: string;
+  };
+};
+
+export type ThreadDeletedEvent = {
+  id: string;
+  type: "thread.deleted";
+  schemaVersion: 1;
+  occurredAt: string;
+  workspaceId: string;
+  tenantExternalId: string;
+  mailboxId: string;
+  seq: number;
+  data: {
+    threadId: string;
+  };
+};
+
+export type MailboxConnectedEvent = {
+  id: string;
+  type: "mailbox.connected";
+  schemaVersion: 1;
+  occurredAt: string;
+  workspaceId: string;
+  tenantExternalId: string;
+  mailboxId: string;
+  seq: number;
+  data: {
+    mailboxId: string;
+    emailAddress: string;
+    mailboxExternalId: string;
+    reconnected: boolean;
+  };
+};
+
+export type MailboxSyncedEvent = {
+  id: string;
+  type: "mailbox.synced";
+  schemaVersion: 1;
+  occurredAt: string;
+  workspaceId: string;
+  tenantExternalId: string;
+  mailboxId: string;
+  seq: number;
+  data: {
+    reason: "initial" | "history_expired";
+    historyId: string;
+  };
+};
+
+export type MailboxReconnectRequiredEvent = {
+  id: string;
+  type: "mailbox.reconnect_required";
+  schemaVersion: 1;
+  occurredAt: string;
+  workspaceId: string;
+  tenantExternalId: string;
+  mailboxId: string;
+  seq: number;
+  data: {
+    reason: string;
+  };
+};
+
+export type MailboxResyncStartedEvent = {
+  id: string;
+  type: "mailbox.resync_started";
+  schemaVersion: 1;
+  occurredAt: string;
+  workspaceId: string;
+  tenantExternalId: string;
+  mailboxId: string;
+  seq: number;
+  data: {
+    reason: "history_expired";
+    previousCursor: string | null;
+  };
 };
 
 export type Message = {
@@ -131,6 +307,7 @@ export type WebhookEndpointWithSecret = {
   mailboxIds: Array<string>;
   status: "enabled" | "disabled";
   disabledReason: string | null;
+  failingSince: number | null;
   secretCount: number;
   createdAt: number;
   updatedAt: number;
@@ -146,6 +323,7 @@ export type WebhookEndpoint = {
   mailboxIds: Array<string>;
   status: "enabled" | "disabled";
   disabledReason: string | null;
+  failingSince: number | null;
   secretCount: number;
   createdAt: number;
   updatedAt: number;
@@ -220,204 +398,6 @@ export type DeliveryAttempt = {
   nextAttemptAt: number | null;
 };
 
-/** The `message.created` event. */
-export interface MessageCreatedEvent {
-  id: string;
-  type: "message.created";
-  schemaVersion: 1;
-  occurredAt: string;
-  workspaceId: string;
-  tenantExternalId: string;
-  mailboxId: string;
-  seq: number;
-  data: {
-    messageId: string;
-    threadId: string;
-    subject: string;
-    from: string;
-    to: Array<string>;
-    cc: Array<string>;
-    snippet: string;
-    receivedAt: string;
-    labelIds: Array<string>;
-    sizeEstimate: number;
-    attachments: Array<{
-      filename: string;
-      mimeType: string;
-      size: number;
-    }>;
-  };
-}
-
-/** The `message.updated` event. */
-export interface MessageUpdatedEvent {
-  id: string;
-  type: "message.updated";
-  schemaVersion: 1;
-  occurredAt: string;
-  workspaceId: string;
-  tenantExternalId: string;
-  mailboxId: string;
-  seq: number;
-  data: {
-    messageId: string;
-    threadId: string;
-    subject: string;
-    from: string;
-    to: Array<string>;
-    cc: Array<string>;
-    snippet: string;
-    receivedAt: string;
-    labelIds: Array<string>;
-    sizeEstimate: number;
-    attachments: Array<{
-      filename: string;
-      mimeType: string;
-      size: number;
-    }>;
-    previousLabelIds: Array<string>;
-  };
-}
-
-/** The `message.deleted` event. */
-export interface MessageDeletedEvent {
-  id: string;
-  type: "message.deleted";
-  schemaVersion: 1;
-  occurredAt: string;
-  workspaceId: string;
-  tenantExternalId: string;
-  mailboxId: string;
-  seq: number;
-  data: {
-    messageId: string;
-    threadId: string;
-    labelIds: Array<string>;
-  };
-}
-
-/** The `thread.created` event. */
-export interface ThreadCreatedEvent {
-  id: string;
-  type: "thread.created";
-  schemaVersion: 1;
-  occurredAt: string;
-  workspaceId: string;
-  tenantExternalId: string;
-  mailboxId: string;
-  seq: number;
-  data: {
-    threadId: string;
-    messageIds: Array<string>;
-    messageCount: number;
-    labelIds: Array<string>;
-    subject: string;
-    snippet: string;
-    lastMessageAt: string;
-  };
-}
-
-/** The `thread.updated` event. */
-export interface ThreadUpdatedEvent {
-  id: string;
-  type: "thread.updated";
-  schemaVersion: 1;
-  occurredAt: string;
-  workspaceId: string;
-  tenantExternalId: string;
-  mailboxId: string;
-  seq: number;
-  data: {
-    threadId: string;
-    messageIds: Array<string>;
-    messageCount: number;
-    labelIds: Array<string>;
-    subject: string;
-    snippet: string;
-    lastMessageAt: string;
-  };
-}
-
-/** The `thread.deleted` event. */
-export interface ThreadDeletedEvent {
-  id: string;
-  type: "thread.deleted";
-  schemaVersion: 1;
-  occurredAt: string;
-  workspaceId: string;
-  tenantExternalId: string;
-  mailboxId: string;
-  seq: number;
-  data: {
-    threadId: string;
-  };
-}
-
-/** The `mailbox.connected` event. */
-export interface MailboxConnectedEvent {
-  id: string;
-  type: "mailbox.connected";
-  schemaVersion: 1;
-  occurredAt: string;
-  workspaceId: string;
-  tenantExternalId: string;
-  mailboxId: string;
-  seq: number;
-  data: {
-    mailboxId: string;
-    emailAddress: string;
-    mailboxExternalId: string;
-    reconnected: boolean;
-  };
-}
-
-/** The `mailbox.synced` event. */
-export interface MailboxSyncedEvent {
-  id: string;
-  type: "mailbox.synced";
-  schemaVersion: 1;
-  occurredAt: string;
-  workspaceId: string;
-  tenantExternalId: string;
-  mailboxId: string;
-  seq: number;
-  data: {
-    reason: "initial" | "history_expired";
-    historyId: string;
-  };
-}
-
-/** The `mailbox.reconnect_required` event. */
-export interface MailboxReconnectRequiredEvent {
-  id: string;
-  type: "mailbox.reconnect_required";
-  schemaVersion: 1;
-  occurredAt: string;
-  workspaceId: string;
-  tenantExternalId: string;
-  mailboxId: string;
-  seq: number;
-  data: {
-    reason: string;
-  };
-}
-
-/** The `mailbox.resync_started` event. */
-export interface MailboxResyncStartedEvent {
-  id: string;
-  type: "mailbox.resync_started";
-  schemaVersion: 1;
-  occurredAt: string;
-  workspaceId: string;
-  tenantExternalId: string;
-  mailboxId: string;
-  seq: number;
-  data: {
-    reason: "history_expired";
-    previousCursor: string | null;
-  };
-}
-
 /** Any event Mailmon delivers, discriminated by `type`. */
 export type MailmonEvent =
   | MessageCreatedEvent
@@ -488,11 +468,11 @@ export class MailmonClient {
 
   /** List a mailbox’s events in seq order after `afterSeq` (`GET /v1/mailboxes/{mailboxId}/events`) */
   listMailboxEvents(input: { mailboxId: string; limit?: string | number; afterSeq?: string | number }): Promise<{
-    data: Array<EventEnvelope>;
+    data: Array<MessageCreatedEvent | MessageUpdatedEvent | MessageDeletedEvent | ThreadCreatedEvent | ThreadUpdatedEvent | ThreadDeletedEvent | MailboxConnectedEvent | MailboxSyncedEvent | MailboxReconnectRequiredEvent | MailboxResyncStartedEvent>;
     nextAfterSeq: number | null;
   }> {
     return send<{
-    data: Array<EventEnvelope>;
+    data: Array<MessageCreatedEvent | MessageUpdatedEvent | MessageDeletedEvent | ThreadCreatedEvent | ThreadUpdatedEvent | ThreadDeletedEvent | MailboxConnectedEvent | MailboxSyncedEvent | MailboxReconnectRequiredEvent | MailboxResyncStartedEvent>;
     nextAfterSeq: number | null;
   }>(this.options, 'GET', `v1/mailboxes/${encodeURIComponent(input.mailboxId)}/events`, { limit: input.limit, afterSeq: input.afterSeq });
   }

@@ -51,17 +51,21 @@ export const EVENT_DATA_SCHEMAS = {
 
 /** The envelope of an event of `type`, with its typed `data`. */
 export function eventSchema<T extends EventType>(type: T) {
-  return v.object({
-    id: v.string(),
-    type: v.literal(type),
-    schemaVersion: v.literal(1),
-    occurredAt: Iso,
-    workspaceId: v.string(),
-    tenantExternalId: v.string(),
-    mailboxId: v.string(),
-    seq: v.number(),
-    data: EVENT_DATA_SCHEMAS[type],
-  });
+  const name = `${type.replace(/(^|[._])([a-z])/g, (_, __, c: string) => c.toUpperCase())}Event`;
+  return v.pipe(
+    v.object({
+      id: v.string(),
+      type: v.literal(type),
+      schemaVersion: v.literal(1),
+      occurredAt: Iso,
+      workspaceId: v.string(),
+      tenantExternalId: v.string(),
+      mailboxId: v.string(),
+      seq: v.number(),
+      data: EVENT_DATA_SCHEMAS[type],
+    }),
+    v.title(name),
+  );
 }
 
 /** Any event, discriminated by `type`: what webhooks deliver and the events API lists. */

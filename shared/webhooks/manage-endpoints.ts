@@ -32,10 +32,13 @@ export const UpdateEndpointInput = v.strictObject({
   status: v.optional(v.picklist(['enabled', 'disabled'])),
 });
 
-/** An endpoint as the API shows it: never its secrets. */
+/**
+ * An endpoint as the API shows it: never its secrets; `failingSince` is always present (null while
+ * healthy, also for endpoints stored before the field existed).
+ */
 export function publicEndpoint(e: WebhookEndpoint) {
   const { secrets, ...rest } = e;
-  return { ...rest, secretCount: secrets.length };
+  return { ...rest, failingSince: e.failingSince ?? null, secretCount: secrets.length };
 }
 
 type Deps = { webhooks: WebhookStore; box: Pick<CredentialBox, 'sealSecret'>; clock: Clock; ids: Ids };

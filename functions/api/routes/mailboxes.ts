@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import type { FirestoreReadModel } from '../../../shared/adapters/firestore/firestore-read-model.js';
-import { EVENT_TYPES } from '../../../shared/events/event.js';
+import { MailmonEventSchema } from '../../../shared/events/event-schemas.js';
 import { type DeleteMailboxDeps, deleteMailbox } from '../../../shared/mailboxes/delete-mailbox.js';
 import { problem } from '../../../shared/runtime/problem.js';
 import { defineRoute } from '../http/route.js';
@@ -37,18 +37,6 @@ const MailboxFields = v.object({
   createdAt: v.number(),
 });
 const Mailbox = v.pipe(MailboxFields, v.title('Mailbox'));
-const EventFields = v.object({
-  id: v.string(),
-  type: v.picklist(EVENT_TYPES),
-  schemaVersion: v.literal(1),
-  occurredAt: v.string(),
-  workspaceId: v.string(),
-  tenantExternalId: v.string(),
-  mailboxId: v.string(),
-  seq: v.number(),
-  data: v.record(v.string(), v.unknown()),
-});
-const Event = v.pipe(EventFields, v.title('EventEnvelope'));
 const notFound = () => ({
   status: 404,
   body: problem(404, 'not_found', 'Not found', 'No such mailbox in this workspace.'),
@@ -123,7 +111,7 @@ export const mailboxRoutes = [
     responses: {
       200: {
         description: 'Events',
-        schema: v.object({ data: v.array(Event), nextAfterSeq: v.nullable(v.number()) }),
+        schema: v.object({ data: v.array(MailmonEventSchema), nextAfterSeq: v.nullable(v.number()) }),
       },
     },
     async handle({ deps, workspaceId, params, query }) {

@@ -21,7 +21,10 @@ describe('the OpenAPI document', () => {
 
   it('describes every event type as a webhook, with its typed data', () => {
     expect(Object.keys(doc.webhooks).sort()).toEqual([...EVENT_TYPES].sort());
-    const created = doc.webhooks['message.created']!.post.requestBody.content['application/json']!.schema;
+    const ref = doc.webhooks['message.created']!.post.requestBody.content['application/json']!.schema;
+    expect(ref).toEqual({ $ref: '#/components/schemas/MessageCreatedEvent' });
+    const created = (doc as unknown as { components: { schemas: Record<string, typeof ref> } }).components
+      .schemas.MessageCreatedEvent!;
     expect(created.properties.type).toEqual({ const: 'message.created' });
     expect(created.properties.data).toMatchObject({
       required: expect.arrayContaining(['messageId', 'subject']),

@@ -33,6 +33,7 @@ const EndpointFields = v.object({
   mailboxIds: v.array(v.string()),
   status: v.picklist(['enabled', 'disabled']),
   disabledReason: v.nullable(v.string()),
+  failingSince: v.nullable(v.number()),
   secretCount: v.number(),
   createdAt: v.number(),
   updatedAt: v.number(),
