@@ -6,7 +6,7 @@ import { startWebhookReceiver } from '../emulators/testing/webhook-receiver.js';
 import { FirestoreDeliveryStore } from '../shared/adapters/firestore/firestore-delivery-store.js';
 import { FirestoreSubscriptionStore } from '../shared/adapters/firestore/firestore-subscription-store.js';
 import { FirestoreWebhookStore } from '../shared/adapters/firestore/firestore-webhook-store.js';
-import { FetchHttpSender } from '../shared/adapters/http-sender/fetch-http-sender.js';
+import { NodeHttpSender } from '../shared/adapters/http-sender/node-http-sender.js';
 import { LocalKeyWrapper } from '../shared/adapters/local-key-wrapper/local-key-wrapper.js';
 import { systemClock } from '../shared/core/clock.js';
 import { randomIds } from '../shared/core/ids.js';
@@ -63,7 +63,7 @@ export async function benchWebhookDelivery(count: number): Promise<void> {
       });
     await writer.close();
     const width = DEFAULT_DELIVERY_LIMITS.maxConcurrentPerEndpoint;
-    const sender = new FetchHttpSender({ timeoutMs: 15_000, maxResponseBytes: 1024 });
+    const sender = new NodeHttpSender({ timeoutMs: 15_000, maxResponseBytes: 1024 });
 
     // baseline: the HTTP part alone — signing and POSTing every event, no storage
     const baselineStart = performance.now();

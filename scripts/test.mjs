@@ -86,8 +86,10 @@ if (existsSync(report)) {
   const r = JSON.parse(readFileSync(report, 'utf8'));
   const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
   if (r.numTotalTests === 0) failedSteps += 1;
+  // a skipped test proves nothing: the run fails rather than pass with a gap in it
+  if (skipped > 0) failedSteps += 1;
   console.log(
-    `tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}`,
+    `tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed${skipped ? `, ${skipped} skipped (a skipped test fails the run)` : ''}`,
   );
 }
 process.exit(interrupted ? 130 : failedSteps === 0 ? 0 : 1);

@@ -82,7 +82,11 @@ afterAll(async () => {
 
 describe('the README’s SDK examples', () => {
   it('are there, and type-check against the SDK', () => {
-    expect(examples.length).toBeGreaterThanOrEqual(6);
+    // a block whose closing fence is lost would silently drop out of the regex's matches
+    expect(examples.length).toBe(
+      readFileSync(`${root}README.md`, 'utf8').split('```ts sdk-example').length - 1,
+    );
+    expect(examples.length).toBeGreaterThanOrEqual(8);
     mkdirSync(`${root}.mailmon`, { recursive: true });
     const file = `${root}.mailmon/readme-examples.ts`;
     writeFileSync(
@@ -123,6 +127,19 @@ describe('the README’s SDK examples', () => {
       if (code.includes('createReplay')) expect(lines.at(-1)).toMatch(/^(running|completed) /);
       if (code.includes('mbx_does_not_exist')) expect(lines).toEqual(['404 not_found']);
       if (code.includes('listMessages')) expect(lines.join('\n')).toMatch(/billing@example.com/);
+      if (code.includes('listMailboxes')) {
+        expect(lines[0]).toMatch(new RegExp(`^${email} `));
+        expect(lines.at(-1)).toMatch(/^cursor lag \d+ delivery backlog \d+$/);
+      }
+      if (code.includes('listMailboxEvents')) {
+        expect(lines[0]).toBe('1 mailbox.connected');
+        expect(lines).toContainEqual(expect.stringMatching(/^\d+ message\.created$/));
+        expect(lines.at(-1)).toMatch(/^continue after [1-9]\d*$/);
+      }
+      if (code.includes('createWebhookEndpoint')) {
+        expect(lines[0]).toMatch(/shown once: whsec_[A-Za-z0-9+/=]+$/);
+        expect(lines.at(-1)).toBe(`routing message.created,message.deleted of ${vars.mailboxId}`);
+      }
     }, 30_000);
   });
 });

@@ -21,7 +21,7 @@ import { GmailApiClient, type GmailApiConfig } from '../adapters/gmail-api/gmail
 import { GmailApiRelease } from '../adapters/gmail-api/gmail-api-release.js';
 import { GmailApiWatcher } from '../adapters/gmail-api/gmail-api-watcher.js';
 import { GoogleOAuthProvider } from '../adapters/google-oauth/google-oauth-provider.js';
-import { FetchHttpSender } from '../adapters/http-sender/fetch-http-sender.js';
+import { NodeHttpSender } from '../adapters/http-sender/node-http-sender.js';
 import { KmsKeyWrapper } from '../adapters/kms/kms-key-wrapper.js';
 import { LocalKeyWrapper } from '../adapters/local-key-wrapper/local-key-wrapper.js';
 import { FirestoreLocalTaskQueue } from '../adapters/local-tasks/firestore-local-task-queue.js';
@@ -38,7 +38,7 @@ import type { GmailClient, Sleep } from '../sync/ports.js';
 import type { TaskQueue } from '../tasks/task-queue.js';
 import type { TargetGuard } from '../webhooks/attempt-delivery.js';
 import type { Random } from '../webhooks/retry-schedule.js';
-import { allowAll, publicTargetsOnly } from '../webhooks/ssrf-guard.js';
+import { allowAll, isPublicAddress, publicTargetsOnly, systemDnsResolver } from '../webhooks/ssrf-guard.js';
 import { jsonLogger, type Logger } from './logger.js';
 
 /** The adapters every function is built from; one instance per process. */
@@ -64,7 +64,7 @@ export interface Runtime {
   tasks: TaskQueue;
   webhooks: FirestoreWebhookStore;
   reads: FirestoreReadModel;
-  sender: FetchHttpSender;
+  sender: NodeHttpSender;
   guard: TargetGuard;
   random: Random;
   renewer: WatchRenewer;
@@ -168,8 +168,11 @@ export function buildRuntime(
     controlQueries: new FirestoreControlQueries(db),
     webhooks: new FirestoreWebhookStore(db),
     reads: new FirestoreReadModel(db),
-    sender: new FetchHttpSender(),
-    // receivers run on loopback locally; in gcp mode private and metadata targets are refused
+    // receivers run on loopback locally; in gcp mode private and metadata targets are refused, both
+    // before the attempt and again on the addresses the socket connects to (DNS rebinding)
+    sender: new NodeHttpSender(
+      config.mode === 'gcp' ? { connectTo: { resolve: systemDnsResolver, allowed: isPublicAddress } } : {},
+    ),
     guard: config.mode === 'gcp' ? publicTargetsOnly() : allowAll,
     random: Math.random,
     tasks,

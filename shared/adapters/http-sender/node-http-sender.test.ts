@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FetchHttpSender } from './fetch-http-sender.js';
+import { checkWebhookTarget, isPublicAddress } from '../../webhooks/ssrf-guard.js';
+import { NodeHttpSender } from './node-http-sender.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 
@@ -62,7 +63,7 @@ afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
-const post = (sender: FetchHttpSender, path: string, timeoutMs?: number) =>
+const post = (sender: NodeHttpSender, path: string, timeoutMs?: number) =>
   sender.send({
     url: `${base}${path}`,
     headers: {
@@ -74,8 +75,8 @@ const post = (sender: FetchHttpSender, path: string, timeoutMs?: number) =>
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
   });
 
-describe('FetchHttpSender', () => {
-  const sender = new FetchHttpSender();
+describe('NodeHttpSender', () => {
+  const sender = new NodeHttpSender();
 
   it('POSTs the body and headers as given and returns status, headers and body', async () => {
     const result = await post(sender, '/ok');
@@ -110,13 +111,17 @@ describe('FetchHttpSender', () => {
   });
 
   it('uses its own default timeout when the request names none', async () => {
-    const quick = new FetchHttpSender({ timeoutMs: 150 });
+    const quick = new NodeHttpSender({ timeoutMs: 150 });
     expect(await post(quick, '/slow')).toMatchObject({ kind: 'timeout' });
   });
 
-  it('answers with the status when only the body outlasts the timeout', async () => {
+  it('answers with the status and the body read so far when only the body outlasts the timeout', async () => {
     const started = Date.now();
-    expect(await post(sender, '/slow-body', 300)).toMatchObject({ kind: 'response', status: 200 });
+    expect(await post(sender, '/slow-body', 300)).toMatchObject({
+      kind: 'response',
+      status: 200,
+      body: 'started',
+    });
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
@@ -135,13 +140,13 @@ describe('FetchHttpSender', () => {
   });
 
   it('reads at most the configured number of bytes of a large body', async () => {
-    const result = await post(new FetchHttpSender({ maxResponseBytes: 1024 }), '/huge');
+    const result = await post(new NodeHttpSender({ maxResponseBytes: 1024 }), '/huge');
     expect(result).toMatchObject({ kind: 'response', status: 200 });
     expect(result.kind === 'response' && result.body).toBe('x'.repeat(1024));
   });
 
   it('cuts the body on a character boundary', async () => {
-    const result = await post(new FetchHttpSender({ maxResponseBytes: 10 }), '/utf8');
+    const result = await post(new NodeHttpSender({ maxResponseBytes: 10 }), '/utf8');
     expect(result.kind === 'response' && result.body).toBe('a'.repeat(9));
   });
 
@@ -157,6 +162,68 @@ describe('FetchHttpSender', () => {
     expect(await post(sender, '/reset')).toMatchObject({ kind: 'network_error' });
     expect(await sender.send({ url: 'not a url', headers: {}, body: '{}' })).toMatchObject({
       kind: 'network_error',
+    });
+  });
+});
+
+describe('NodeHttpSender with a connect policy', () => {
+  const port = () => new URL(base).port;
+  const pinned = (resolve: (host: string) => Promise<string[]>) =>
+    new NodeHttpSender({ connectTo: { resolve, allowed: isPublicAddress } });
+
+  it('connects to the address the policy resolved, not to what the system resolver says', async () => {
+    const asked: string[] = [];
+    const sender = new NodeHttpSender({
+      connectTo: {
+        resolve: async (host) => {
+          asked.push(host);
+          return ['127.0.0.1'];
+        },
+        allowed: (address) => address === '127.0.0.1',
+      },
+    });
+    const result = await sender.send({
+      url: `http://receiver.invalid:${port()}/ok`,
+      headers: {},
+      body: '{}',
+    });
+    expect(result).toMatchObject({ kind: 'response', status: 200, body: 'thanks' });
+    expect(asked).toEqual(['receiver.invalid']);
+  });
+
+  it('refuses a host with any non-public address and sends nothing', async () => {
+    const before = received.length;
+    const sender = pinned(async () => ['93.184.216.34', '127.0.0.1']);
+    expect(await sender.send({ url: `http://mixed.example:${port()}/ok`, headers: {}, body: '{}' })).toEqual({
+      kind: 'network_error',
+      error: 'mixed.example resolves to non-public address 127.0.0.1',
+    });
+    expect(received.length).toBe(before);
+  });
+
+  it('stops a name that rebinds to loopback between the guard and the connection', async () => {
+    const answers = [['93.184.216.34'], ['127.0.0.1']];
+    const rebinding = async () => answers.shift() ?? ['127.0.0.1'];
+    const url = `http://rebind.example:${port()}/ok`;
+    const before = received.length;
+
+    expect(await checkWebhookTarget(url, { mode: 'gcp', resolve: rebinding })).toEqual({ allowed: true });
+    const result = await pinned(rebinding).send({ url, headers: {}, body: '{}' });
+
+    expect(result).toEqual({
+      kind: 'network_error',
+      error: 'rebind.example resolves to non-public address 127.0.0.1',
+    });
+    expect(received.length).toBe(before);
+  });
+
+  it('reports a name that does not resolve as a network error', async () => {
+    const sender = pinned(async () => {
+      throw Object.assign(new Error('queryA ENOTFOUND nowhere.example'), { code: 'ENOTFOUND' });
+    });
+    expect(await sender.send({ url: 'http://nowhere.example/', headers: {}, body: '{}' })).toEqual({
+      kind: 'network_error',
+      error: 'ENOTFOUND',
     });
   });
 });
