@@ -20,6 +20,8 @@ resource "google_cloudfunctions2_function" "fn" {
     available_memory      = "512Mi"
     ingress_settings      = "ALLOW_ALL"
     environment_variables = {
+      # the Functions Framework's own error pages (e.g. an unparsable JSON body) never echo a stack trace
+      NODE_ENV                = "production"
       MAILMON_MODE            = "gcp"
       MAILMON_PROJECT_ID      = var.project_id
       MAILMON_OAUTH_CLIENT_ID     = var.oauth_client_id
