@@ -5,14 +5,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newProjectId, testFirestore } from '../../emulators/testing/index.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../emulators/testing/webhook-receiver.js';
 import { FirestoreDeliveryStore } from '../../shared/adapters/firestore/firestore-delivery-store.js';
-import { FetchHttpSender } from '../../shared/adapters/http-sender/fetch-http-sender.js';
+import { NodeHttpSender } from '../../shared/adapters/http-sender/node-http-sender.js';
 import { systemClock } from '../../shared/core/clock.js';
 import { RecordingQueue } from '../../shared/tasks/testing/recording-queue.js';
 import { attemptDelivery } from '../../shared/webhooks/attempt-delivery.js';
 import { CreateReplayInput } from '../../shared/webhooks/replays/create-replay.js';
 import { allowAll } from '../../shared/webhooks/ssrf-guard.js';
 import { firestoreApiDeps } from './testing/api-deps.js';
-import { startTwoWorkspaceApi, type TwoWorkspaceApi } from './testing/two-workspace-api.js';
+import {
+  expectNotJsonRefused,
+  startTwoWorkspaceApi,
+  type TwoWorkspaceApi,
+} from './testing/two-workspace-api.js';
 
 const db = testFirestore(newProjectId('api-replays'));
 const queue = new RecordingQueue();
@@ -68,18 +72,25 @@ afterAll(async () => {
   await db.terminate();
 });
 
+// everything creating or cancelling a replay can write: replays, their locks, deliveries and queued tasks
 async function snapshot() {
-  const [replays, deliveries] = await Promise.all([
+  const [replays, locks, deliveries] = await Promise.all([
     db.collection('replays').get(),
+    db.collection('replayLocks').get(),
     db.collection('deliveries').get(),
   ]);
-  return JSON.stringify([replays.docs.map((d) => d.data()), deliveries.docs.map((d) => d.data())]);
+  return JSON.stringify([
+    replays.docs.map((d) => [d.id, d.data()]),
+    locks.docs.map((d) => [d.id, d.data()]),
+    deliveries.docs.map((d) => [d.id, d.data()]),
+    queue.tasks,
+  ]);
 }
 
 /** Plays Cloud Tasks: runs every queued delivery task once, through the real sender, to the receiver. */
 async function runQueuedTasks() {
   const store = new FirestoreDeliveryStore({ db, tasks: queue, box: deps.box, deliverUrl: deps.deliverUrl });
-  const sender = new FetchHttpSender({ timeoutMs: 5000, maxResponseBytes: 1024 });
+  const sender = new NodeHttpSender({ timeoutMs: 5000, maxResponseBytes: 1024 });
   for (let task = queue.tasks.shift(); task; task = queue.tasks.shift())
     await attemptDelivery(
       { store, sender, clock: systemClock, random: () => 0.5, guard: allowAll },
@@ -181,7 +192,7 @@ describe('replays over the api function', () => {
     expect((await call('a', 'GET', `/v1/replays/${replayId}`)).status).toBe(200);
   });
 
-  it('GET /v1/replays lists only the caller’s replays, newest first', async () => {
+  it('GET /v1/replays lists only the caller’s replays, none of another workspace’s, newest first', async () => {
     const theirs = (await (await call('b', 'GET', '/v1/replays')).json()) as { data: unknown[] };
     expect(theirs.data).toEqual([]);
     const mine = (await (await call('a', 'GET', '/v1/replays?limit=10')).json()) as {
@@ -202,14 +213,35 @@ describe('replays over the api function', () => {
 
   it('POST /v1/replays answers invalid and fuzzed bodies with 400 problem JSON and writes nothing', async () => {
     const before = await snapshot();
+    // few keys with plausible values next to arbitrary ones, so bodies get close to valid, not only lacking a key
+    const plausible = fc.oneof(
+      fc.constant(endpointId),
+      fc.constantFrom<unknown>(
+        new Date(base).toISOString(),
+        new Date(base + 2 * HOUR).toISOString(),
+        '2026-13-01T00:00:00Z',
+        ['evt_1'],
+        [],
+        'evt_1',
+      ),
+    );
     const bodies = fc.oneof(
       fc.object(),
-      fc.dictionary(fc.constantFrom('endpointId', 'from', 'to', 'eventIds', 'extra'), fc.anything()),
+      fc.array(fc.anything()),
+      fc.dictionary(
+        fc.constantFrom('endpointId', 'from', 'to', 'eventIds', 'extra'),
+        fc.oneof(plausible, fc.anything()),
+        { maxKeys: 3 },
+      ),
       fc.record({ endpointId: fc.constant(endpointId), from: fc.string(), to: fc.string() }),
     );
     await fc.assert(
       fc.asyncProperty(
-        bodies.filter((x) => !v.is(CreateReplayInput, x)),
+        bodies
+          // what is actually sent: the JSON round trip drops undefined, turns -0 into 0, and so on
+          .map((x): unknown => JSON.parse(JSON.stringify(x) ?? 'null'))
+          // top-level JSON primitives are refused by the Functions Framework's strict body parser before any handler
+          .filter((x) => typeof x === 'object' && x !== null && !v.is(CreateReplayInput, x)),
         async (body) => {
           const response = await call('a', 'POST', '/v1/replays', body);
           expect(response.status).toBe(400);
@@ -238,6 +270,12 @@ describe('replays over the api function', () => {
       expect(response.status).toBe(400);
       expect(await response.json()).toMatchObject({ code });
     }
+    expect(await snapshot()).toBe(before);
+  });
+
+  it('POST /v1/replays answers a body that is not JSON with 400 and writes nothing', async () => {
+    const before = await snapshot();
+    await expectNotJsonRefused(api, 'POST', '/v1/replays', `{"endpointId": "${endpointId}", "eventIds": [`);
     expect(await snapshot()).toBe(before);
   });
 });

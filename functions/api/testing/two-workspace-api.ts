@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { http } from '@google-cloud/functions-framework';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
+import { expect } from 'vitest';
 import { systemClock } from '../../../shared/core/clock.js';
 import { jsonLogger } from '../../../shared/runtime/logger.js';
 import { issueApiKey } from '../../../shared/workspaces/api-keys.js';
@@ -42,4 +43,30 @@ export async function startTwoWorkspaceApi(name: string, deps: ApiDeps): Promise
       }),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * Sends `rawBody` (not JSON) as workspace `a`, first as `text/plain`, then as `application/json`, and expects
+ * both refused with 400: the first by the router with the `invalid_json` problem, the second by the Functions
+ * Framework's own JSON parser before the router runs (an HTML page: functions-framework-nodejs#686).
+ */
+export async function expectNotJsonRefused(
+  api: TwoWorkspaceApi,
+  method: string,
+  path: string,
+  rawBody: string,
+): Promise<void> {
+  const send = (contentType: string) =>
+    fetch(`${api.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${api.keys.a}`, 'content-type': contentType },
+      body: rawBody,
+    });
+  const asText = await send('text/plain');
+  expect(asText.status).toBe(400);
+  expect(asText.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  expect(await asText.json()).toMatchObject({ code: 'invalid_json' });
+  const asJson = await send('application/json');
+  expect(asJson.status).toBe(400);
+  await asJson.body?.cancel();
 }
