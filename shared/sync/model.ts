@@ -48,6 +48,10 @@ export interface MailboxSyncState {
   emailAddress: string;
   status: 'active' | 'reconnect_required' | 'disabled' | 'deleting';
   syncState: 'initializing' | 'healthy' | 'lagging' | 'failed';
+  /** When a sync last finished without error; null before the first. */
+  lastSuccessfulSyncAt: number | null;
+  /** Whether the mailbox shows an error from a failed sync (cleared by the next success). */
+  hasError: boolean;
   /** Last committed Gmail historyId (decimal string); null until the first full sync finished. */
   cursor: string | null;
   /** An unfinished full (initial or reconciling) sync, checkpointed after each committed page. */

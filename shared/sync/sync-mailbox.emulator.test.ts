@@ -205,6 +205,23 @@ describe('syncMailbox on Firestore and the Gmail emulator', () => {
     expect(fresh.some((e) => (e.data as { messageId?: string }).messageId === keep.id)).toBe(false);
   });
 
+  it('clears a lagging mailbox’s error when the next sync succeeds without finding anything new', async () => {
+    const { mailboxId, email, deps } = await world.newMailbox('recovered@example.com');
+    await world.gmail.admin.addMessage(email, message('once'));
+    await syncMailbox(deps, { mailboxId });
+    const lastError = { code: 'retry_later', message: 'Gmail answered 503', at: world.clock.now() };
+    await world.db.collection('mailboxes').doc(mailboxId).update({ syncState: 'lagging', lastError });
+    const events = (await world.events(mailboxId)).length;
+    world.clock.advance(1_000);
+    expect(await syncMailbox(deps, { mailboxId })).toMatchObject({ outcome: 'succeeded' });
+    expect(await world.mailbox(mailboxId)).toMatchObject({
+      syncState: 'healthy',
+      lastError: null,
+      lastSuccessfulSyncAt: world.clock.now(),
+    });
+    expect(await world.events(mailboxId)).toHaveLength(events);
+  });
+
   it('marks a mailbox reconnect_required once its grant is revoked, with one event and no retries', async () => {
     const { mailboxId, email, deps } = await world.newMailbox('revoked@example.com');
     await world.gmail.admin.addMessage(email, message('r'));

@@ -129,6 +129,36 @@ describe('syncMailbox', () => {
     expect(t.gmail.calls).toEqual({ ...calls, listHistory: calls.listHistory + 1 });
   });
 
+  it('records a sync that finds nothing new as a success: a lagging mailbox turns healthy and loses its error', async () => {
+    const t = setup();
+    t.gmail.add();
+    await syncMailbox(t.deps, { mailboxId: 'mbx_1' });
+    const state = t.data().state;
+    state.syncState = 'lagging';
+    state.hasError = true;
+    t.clock.advance(5_000);
+    await syncMailbox(t.deps, { mailboxId: 'mbx_1' });
+    expect(t.data().state).toMatchObject({
+      syncState: 'healthy',
+      hasError: false,
+      lastSuccessfulSyncAt: t.clock.now(),
+    });
+    expect(t.data().extra).toMatchObject({ lastError: null, lastSuccessfulSyncAt: t.clock.now() });
+  });
+
+  it('lets a quiet healthy mailbox record its last success at most once a minute', async () => {
+    const t = setup();
+    t.gmail.add();
+    await syncMailbox(t.deps, { mailboxId: 'mbx_1' });
+    const first = t.data().state.lastSuccessfulSyncAt;
+    t.clock.advance(59_000);
+    await syncMailbox(t.deps, { mailboxId: 'mbx_1' });
+    expect(t.data().state.lastSuccessfulSyncAt).toBe(first);
+    t.clock.advance(1_000);
+    await syncMailbox(t.deps, { mailboxId: 'mbx_1' });
+    expect(t.data().state.lastSuccessfulSyncAt).toBe(t.clock.now());
+  });
+
   it('deletes messages that vanished during an expired-cursor resync, and unchanged messages emit nothing', async () => {
     const t = setup();
     const keep = t.gmail.add({ threadId: 'tk' });

@@ -163,6 +163,22 @@ function mailboxEvent(
   };
 }
 
+/** How often a sync that changes nothing records its success on a mailbox that is already healthy. */
+const HEALTH_MARK_INTERVAL_MS = 60_000;
+
+function healthy(now: number) {
+  return { syncState: 'healthy', lastSuccessfulSyncAt: now, lastError: null };
+}
+
+function recentlyHealthy(m: MailboxSyncState, now: number): boolean {
+  return (
+    m.syncState === 'healthy' &&
+    !m.hasError &&
+    m.lastSuccessfulSyncAt !== null &&
+    now - m.lastSuccessfulSyncAt < HEALTH_MARK_INTERVAL_MS
+  );
+}
+
 /**
  * Applies Gmail history from `start` page by page. Each page is one commit of state + events; the position
  * committed with it is the page's last record id, so the cursor never passes an uncommitted change. In
@@ -192,11 +208,13 @@ async function applyHistory(run: Run, m: MailboxSyncState, mode: 'incremental' |
         await run.commit(m, position, changes, {
           expectedCursor: m.cursor,
           cursor: next,
-          ...(last
-            ? { mailboxFields: { syncState: 'healthy', lastSuccessfulSyncAt: run.now(), lastError: null } }
-            : {}),
+          ...(last ? { mailboxFields: healthy(run.now()) } : {}),
         });
         m = { ...m, cursor: next };
+      } else if (last && !recentlyHealthy(m, run.now())) {
+        // nothing to commit, but the sync succeeded: a lagging mailbox recovers and a quiet one shows it was
+        // checked (polling goes by lastSuccessfulSyncAt); a burst of duplicate pushes writes this once a minute
+        await run.deps.store.updateMailbox(run.lease, run.now(), healthy(run.now()));
       }
     } else {
       const done = last;
@@ -206,7 +224,7 @@ async function applyHistory(run: Run, m: MailboxSyncState, mode: 'incremental' |
           ? {
               cursor: next,
               fullSync: null,
-              mailboxFields: { syncState: 'healthy', lastSuccessfulSyncAt: run.now(), lastError: null },
+              mailboxFields: healthy(run.now()),
               extraEvents: [
                 mailboxEvent(m, 'mailbox.synced', run.now(), `synced:${cp!.generation}`, {
                   reason: cp!.reason,

@@ -37,6 +37,8 @@ export function toMailboxState(snap: DocumentSnapshot): MailboxSyncState {
     emailAddress: d.emailAddress,
     status: d.status ?? 'active',
     syncState: d.syncState ?? 'initializing',
+    lastSuccessfulSyncAt: d.lastSuccessfulSyncAt ?? null,
+    hasError: (d.lastError ?? null) !== null,
     cursor: d.cursor ?? null,
     fullSync: d.fullSync ?? null,
     generation: d.generation ?? 0,

@@ -20,6 +20,14 @@ interface MailboxData {
   events: MailmonEvent[];
 }
 
+// the fields the sync view reads back, as the Firestore store derives them from the document
+function applyMailboxFields(state: MailboxSyncState, fields: Record<string, unknown>): void {
+  if (fields.syncState) state.syncState = fields.syncState as MailboxSyncState['syncState'];
+  if (typeof fields.lastSuccessfulSyncAt === 'number')
+    state.lastSuccessfulSyncAt = fields.lastSuccessfulSyncAt;
+  if (fields.lastError !== undefined) state.hasError = fields.lastError !== null;
+}
+
 /** In-memory {@link SyncStore} with the same transactional rules as the Firestore adapter. */
 export class MemorySyncStore implements SyncStore {
   readonly mailboxes = new Map<string, MailboxData>();
@@ -35,6 +43,8 @@ export class MemorySyncStore implements SyncStore {
         emailAddress: 'user@example.com',
         status: 'active',
         syncState: 'initializing',
+        lastSuccessfulSyncAt: null,
+        hasError: false,
         cursor: null,
         fullSync: null,
         generation: 0,
@@ -145,8 +155,7 @@ export class MemorySyncStore implements SyncStore {
     if (options.cursor !== undefined) d.state.cursor = options.cursor;
     if (options.fullSync !== undefined) d.state.fullSync = structuredClone(options.fullSync);
     Object.assign(d.extra, options.mailboxFields);
-    if (options.mailboxFields?.syncState)
-      d.state.syncState = options.mailboxFields.syncState as MailboxSyncState['syncState'];
+    applyMailboxFields(d.state, options.mailboxFields ?? {});
     return { events, messagesWritten: plan.messageSets.length, messagesDeleted: plan.messageDeletes.length };
   }
 
@@ -167,7 +176,7 @@ export class MemorySyncStore implements SyncStore {
     const d = this.checkLease(lease, now);
     Object.assign(d.extra, fields);
     if (fields.status) d.state.status = fields.status as MailboxSyncState['status'];
-    if (fields.syncState) d.state.syncState = fields.syncState as MailboxSyncState['syncState'];
+    applyMailboxFields(d.state, fields);
     if (typeof fields.generation === 'number') d.state.generation = fields.generation;
     if (fields.fullSync !== undefined)
       d.state.fullSync = structuredClone(fields.fullSync) as MailboxSyncState['fullSync'];
