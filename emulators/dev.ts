@@ -2,12 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { issueApiKey } from '../shared/workspaces/api-keys.js';
+import { connectDemoMailbox } from './connect-demo-mailbox.js';
 import { exportFirestore, startEmulators } from './harness/emulators.js';
 import { onShutdown } from './harness/on-shutdown.js';
 import { type LocalStack, startLocalStack } from './stack.js';
 
 // `npm run dev`: emulators, the Gmail emulator and every function in one command, with a demo workspace,
-// API key, Gmail user and connect link. Firestore data persists in .mailmon/ across restarts. Ctrl-C stops all.
+// API key, Gmail user, connected demo mailbox and a connect link for another. Firestore data persists in .mailmon/ across restarts. Ctrl-C stops all.
 process.env.METADATA_SERVER_DETECTION ??= 'none';
 const stateDir = join(process.cwd(), '.mailmon');
 mkdirSync(stateDir, { recursive: true });
@@ -50,17 +51,22 @@ try {
   const demoUser = 'demo@example.com';
   await stack.gmail.admin.createUser(demoUser).catch(() => undefined);
   await stack.gmail.admin.seed(demoUser, { count: 25 });
+  // the demo mailbox is connected on every start: the Gmail emulator keeps no state across restarts, so a
+  // mailbox kept in Firestore from an earlier run needs a grant the new emulator knows (a reconnect)
+  const { mailboxId } = await connectDemoMailbox({
+    apiUrl: stack.apiUrl,
+    apiKey,
+    account: demoUser,
+    tenantExternalId: 'demo-tenant',
+    mailboxExternalId: 'demo-inbox',
+  });
   const session = await fetch(`${stack.apiUrl}/v1/mailboxes/connect-sessions`, {
     method: 'POST',
     headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      tenantExternalId: 'demo-tenant',
-      mailboxExternalId: 'demo-inbox',
-      loginHint: demoUser,
-    }),
+    body: JSON.stringify({ tenantExternalId: 'demo-tenant', mailboxExternalId: 'second-inbox' }),
   });
   if (session.status !== 201)
-    throw new Error(`creating the demo connect session failed: ${session.status} ${await session.text()}`);
+    throw new Error(`creating a connect session failed: ${session.status} ${await session.text()}`);
   const { connectUrl } = (await session.json()) as { connectUrl: string };
   // stands in for Cloud Scheduler (production crons: terraform/variables.tf), every minute instead
   const functionsUrl = stack.functionsUrl;
@@ -73,14 +79,22 @@ try {
     ])
       void fetch(`${functionsUrl}/control/jobs/${job}`, { method: 'POST' }).catch(() => undefined);
   }, 60_000);
-  const dev = { apiUrl: stack.apiUrl, apiKey, workspaceId, gmailEmulatorUrl: stack.gmail.url, connectUrl };
+  const dev = {
+    apiUrl: stack.apiUrl,
+    apiKey,
+    workspaceId,
+    mailboxId,
+    gmailEmulatorUrl: stack.gmail.url,
+    connectUrl,
+  };
   writeFileSync(join(stateDir, 'dev.json'), `${JSON.stringify(dev, null, 2)}\n`, { mode: 0o600 });
   console.log(`Mailmon local stack ready.
 
   API:              ${dev.apiUrl}   (OpenAPI: ${dev.apiUrl}/v1/openapi.json)
   API key:          ${apiKey}
-  Connect a mailbox: open ${connectUrl}
-                    (the Gmail emulator's consent page; account ${demoUser})
+  Demo mailbox:     ${mailboxId} (${demoUser}, 25 messages; connected, first sync under way)
+  Connect another:  open ${connectUrl}
+                    (the Gmail emulator's consent page: create a user via its admin API, or pick ${demoUser})
   Gmail emulator:   ${dev.gmailEmulatorUrl}   (admin API under /__admin)
   Functions:        ${stack.functionsUrl}/<function>/…
   Firestore:        ${emulators.firestoreHost}   Pub/Sub: ${emulators.pubsubHost}

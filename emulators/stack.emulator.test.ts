@@ -4,8 +4,10 @@ import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MailmonEventSchema } from '../shared/events/event-schemas.js';
 import { issueApiKey } from '../shared/workspaces/api-keys.js';
+import { connectDemoMailbox } from './connect-demo-mailbox.js';
+import { approveConsent } from './gmail/approve-consent.js';
 import { type LocalStack, startLocalStack } from './stack.js';
-import { approveConsent, eventually } from './testing/consent.js';
+import { eventually } from './testing/eventually.js';
 import { emulatorHosts, newProjectId } from './testing/index.js';
 import { startWebhookReceiver } from './testing/webhook-receiver.js';
 
@@ -232,6 +234,40 @@ describe('the local stack, end to end', () => {
     expect(replayPage).toContain('Link already used');
     const forged = await fetch(callback.replace(/state=[^&]+/, 'state=cs_x.forged'));
     expect(forged.status).toBe(404);
+  });
+
+  it('connects the dev demo mailbox without a browser, and a second start reconnects the same mailbox', async () => {
+    const account = 'demo-dev@example.com';
+    await stack.gmail.admin.createUser(account);
+    await stack.gmail.admin.addMessage(account, {
+      from: 'friend@example.com',
+      to: account,
+      subject: 'Demo mail',
+      text: 'hi',
+    });
+    const options = {
+      apiUrl: stack.apiUrl,
+      apiKey,
+      account,
+      tenantExternalId: 'demo-tenant',
+      mailboxExternalId: 'demo-inbox',
+    };
+    const { mailboxId } = await connectDemoMailbox(options);
+    const mailbox = stack.runtime.db.collection('mailboxes').doc(mailboxId);
+    expect((await mailbox.get()).data()).toMatchObject({ emailAddress: account, workspaceId: 'ws_e2e' });
+    await eventually(
+      async () => ((await mailbox.collection('messages').get()).size === 1 ? true : undefined),
+      30_000,
+      'the demo mailbox’s first sync',
+    );
+    expect(await connectDemoMailbox(options)).toEqual({ mailboxId });
+    expect(
+      (await stack.runtime.db.collection('mailboxes').where('mailboxExternalId', '==', 'demo-inbox').get())
+        .size,
+    ).toBe(1);
+    await expect(connectDemoMailbox({ ...options, apiKey: 'mm_live_x_nope' })).rejects.toThrow(
+      /creating a connect session answered 401/,
+    );
   });
 
   it('keeps refresh tokens out of Firestore, logs and pages in plain text', async () => {

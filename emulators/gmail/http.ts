@@ -84,6 +84,16 @@ export function escapeHtml(text: string): string {
     .replaceAll("'", '&#39;');
 }
 
+/** Reverses {@link escapeHtml}. */
+export function unescapeHtml(text: string): string {
+  return text
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replaceAll('&quot;', '"')
+    .replaceAll('&#39;', "'")
+    .replaceAll('&amp;', '&');
+}
+
 /** Base64url without padding. */
 export function base64url(data: Buffer | string): string {
   return Buffer.from(data).toString('base64url');
