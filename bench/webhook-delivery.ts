@@ -99,13 +99,15 @@ export async function benchWebhookDelivery(count: number): Promise<void> {
     const deliverStart = performance.now();
     const failures = new Map<string, number>();
     await runPooled(tasks.tasks.splice(0), width, async (task) => {
-      // a refused slot or an aborted transaction is retried, as the task queue would
+      // a deferred attempt (no free slot) runs again at once, as would its task; an aborted transaction is retried
       for (;;) {
         try {
-          return await attemptDelivery(
+          const result = await attemptDelivery(
             { store, sender, clock: systemClock, random: Math.random, guard: allowAll },
             task.body as { deliveryId: string; attempt: number },
           );
+          if (result.kind !== 'deferred') return result;
+          failures.set('deferred (no free slot)', (failures.get('deferred (no free slot)') ?? 0) + 1);
         } catch (error) {
           const name =
             error instanceof Error ? `${error.name}: ${error.message.slice(0, 80)}` : String(error);

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../core/clock.js';
-import { RetryAfterError } from '../core/errors.js';
 import { type AttemptDeliveryDeps, attemptDelivery } from './attempt-delivery.js';
 import type { HttpRequest, HttpResult, HttpSender } from './ports.js';
 import { RETRY_DELAYS_MS, retryDelayBounds } from './retry-schedule.js';
@@ -366,6 +365,34 @@ describe('an endpoint failing for five days', () => {
     });
   });
 
+  it('is not disabled by a failure worked out before a success that landed first', async () => {
+    const w = setUp({ endpoint: { failingSince: T0 - 6 * DAY } });
+    w.store.seed({
+      event: eventFixture({ id: 'evt_2' }),
+      delivery: deliveryFixture({ id: 'dlv_2', eventId: 'evt_2' }),
+    });
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    // dlv_1 was loaded while the endpoint still looked five days down; its 503 comes back after dlv_2's 200
+    w.respondWith(async (request) => {
+      if (request.headers['x-mailmon-delivery-id'] === 'dlv_2') return answer(200);
+      await gate;
+      return answer(503);
+    });
+    const failing = w.attempt(1, 'dlv_1');
+    expect(await w.attempt(1, 'dlv_2')).toMatchObject({ endpoint: { kind: 'healthy' } });
+    open();
+    expect(await failing).toMatchObject({
+      kind: 'attempted',
+      delivery: { state: 'pending' },
+      endpoint: { kind: 'failing' },
+    });
+    expect(w.store.endpoints.get('we_1')).toMatchObject({ status: 'enabled', failingSince: T0 });
+    expect(w.store.operatorEvents).toEqual([]);
+  });
+
   it('starts counting again after a single success', async () => {
     const w = setUp({ endpoint: { failingSince: T0 - 4 * DAY } });
     await w.attempt(1);
@@ -478,17 +505,56 @@ describe('the SSRF guard', () => {
 });
 
 describe('the per-endpoint concurrency cap', () => {
-  it('throws RetryAfterError without sending or recording when the endpoint has its maximum in flight', async () => {
+  it('defers the attempt without sending or recording when the endpoint has its maximum in flight', async () => {
     const w = setUp({ deps: { limits: { maxConcurrentPerEndpoint: 1 } } });
     await w.store.acquireSlot('we_1', 'someone-else', { limit: 1, now: T0, leaseMs: 60_000 });
-    const error = await w.attempt(1).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(RetryAfterError);
-    expect((error as RetryAfterError).retryAfterMs).toBeGreaterThanOrEqual(1000);
+    const result = await w.attempt(1);
+    expect(result).toMatchObject({ kind: 'deferred', deferral: 1 });
+    const until = (result as { until: number }).until;
+    expect(until - T0).toBeGreaterThanOrEqual(500);
+    expect(until - T0).toBeLessThanOrEqual(1000);
     expect(w.requests).toEqual([]);
-    expect(w.store.deliveries.get('dlv_1')).toMatchObject({ state: 'pending', attempts: 0 });
+    // recovery goes by nextAttemptAt: a deferred attempt is not taken for a lost task
+    expect(w.store.deliveries.get('dlv_1')).toMatchObject({
+      state: 'pending',
+      attempts: 0,
+      deferrals: 1,
+      nextAttemptAt: until,
+    });
+    expect(w.store.scheduled).toEqual([{ deliveryId: 'dlv_1', attempt: 1, at: until }]);
+    expect(w.store.attempts.get('dlv_1')).toBeUndefined();
 
     await w.store.releaseSlot('we_1', 'someone-else');
-    expect(await w.attempt(1)).toMatchObject({ kind: 'attempted' });
+    await w.drain();
+    expect(w.requests).toHaveLength(1);
+    expect(w.store.deliveries.get('dlv_1')).toMatchObject({ state: 'delivered', attempts: 1, deferrals: 0 });
+  });
+
+  it('waits longer each time an attempt is deferred again, up to a minute, jittered', async () => {
+    const w = setUp({ deps: { limits: { maxConcurrentPerEndpoint: 1 } } });
+    await w.store.acquireSlot('we_1', 'someone-else', { limit: 1, now: T0, leaseMs: 3_600_000 });
+    const waits: number[] = [];
+    for (let n = 1; n <= 9; n += 1) {
+      const result = await w.attempt(1);
+      expect(result).toMatchObject({ kind: 'deferred', deferral: n });
+      const until = (result as { until: number }).until;
+      waits.push(until - w.clock.now());
+      w.clock.set(until);
+    }
+    waits.forEach((wait, i) => {
+      const ceiling = Math.min(60_000, 1000 * 2 ** i);
+      expect(wait).toBeGreaterThanOrEqual(ceiling / 2);
+      expect(wait).toBeLessThanOrEqual(ceiling);
+    });
+    expect(w.requests).toEqual([]);
+  });
+
+  it('defers once for two runs of the same task that find the endpoint full together', async () => {
+    const w = setUp({ deps: { limits: { maxConcurrentPerEndpoint: 1 } } });
+    await w.store.acquireSlot('we_1', 'someone-else', { limit: 1, now: T0, leaseMs: 60_000 });
+    const results = await Promise.all([w.attempt(1), w.attempt(1)]);
+    expect(results.map((r) => r.kind).sort()).toEqual(['deferred', 'skipped']);
+    expect(w.store.scheduled).toHaveLength(1);
   });
 
   it('lets only the allowed number of attempts reach a slow endpoint at once', async () => {
@@ -509,7 +575,7 @@ describe('the per-endpoint concurrency cap', () => {
     const first = w.attempt(1, 'dlv_1');
     const second = w.attempt(1, 'dlv_2');
     await new Promise((resolve) => setTimeout(resolve, 10));
-    await expect(w.attempt(1, 'dlv_3')).rejects.toBeInstanceOf(RetryAfterError);
+    expect(await w.attempt(1, 'dlv_3')).toMatchObject({ kind: 'deferred' });
     release();
     await Promise.all([first, second]);
     expect(w.store.slotHolders('we_1', T0)).toEqual([]);

@@ -1,5 +1,4 @@
 import type { Clock } from '../core/clock.js';
-import { RetryAfterError } from '../core/errors.js';
 import { buildDeliveryRequest } from './build-delivery-request.js';
 import { type AttemptOutcome, classifyResponse } from './classify-response.js';
 import type { DeliveryAttempt } from './model.js';
@@ -25,7 +24,7 @@ export type { TargetGuard } from './ssrf-guard.js';
 export interface DeliveryLimits {
   /** The whole request, response prefix included, is abandoned after this. */
   timeoutMs: number;
-  /** Attempts in flight to one endpoint at once; more wait (`RetryAfterError`). */
+  /** Attempts in flight to one endpoint at once; more are deferred. */
   maxConcurrentPerEndpoint: number;
   /** A concurrency slot whose holder died is free again after this. */
   slotLeaseMs: number;
@@ -65,6 +64,8 @@ export interface AttemptTask {
 /** What one call did. */
 export type AttemptResult =
   | { kind: 'skipped'; reason: 'unknown_delivery' | 'not_pending' | 'stale_or_duplicate' }
+  /** The endpoint had no free slot: the same attempt runs again at `until`, nothing was sent. */
+  | { kind: 'deferred'; until: number; deferral: number }
   | {
       kind: 'attempted';
       attempt: DeliveryAttempt;
@@ -100,9 +101,12 @@ interface Ending {
  *   record commits; once the schedule is exhausted the delivery fails.
  * - 410 disables the endpoint; so does a failure when the endpoint has failed without a single success
  *   for 5 days. Either records an `endpoint.disabled` operator event and fails the delivery.
- * - Endpoint failures are outcomes, never errors. When the endpoint already has its maximum of attempts
- *   in flight, nothing is sent or recorded and {@link RetryAfterError} is thrown so the task runs again.
- *   Store and sender faults propagate (the task is retried; the fencing makes that safe).
+ * - When the endpoint already has its maximum of attempts in flight, nothing is sent or recorded: the
+ *   attempt is deferred (`kind: 'deferred'`) to a new task after {@link deferralDelayMs}, and the
+ *   delivery's `nextAttemptAt` moves with it, so a busy endpoint neither spends the queue's own retries
+ *   nor looks like a lost task to recovery.
+ * - Endpoint failures are outcomes, never errors. Store and sender faults propagate (the task is
+ *   retried; the fencing makes that safe).
  */
 export async function attemptDelivery(deps: AttemptDeliveryDeps, task: AttemptTask): Promise<AttemptResult> {
   const limits = { ...DEFAULT_DELIVERY_LIMITS, ...deps.limits };
@@ -150,11 +154,13 @@ export async function attemptDelivery(deps: AttemptDeliveryDeps, task: AttemptTa
     now: clock.now(),
     leaseMs: limits.slotLeaseMs,
   });
-  if (!grant.acquired)
-    throw new RetryAfterError(
-      `Endpoint ${endpoint.id} already has ${limits.maxConcurrentPerEndpoint} attempts in flight`,
-      Math.max(1000, grant.retryAfterMs),
-    );
+  if (!grant.acquired) {
+    const deferral = (delivery.deferrals ?? 0) + 1;
+    const until = clock.now() + deferralDelayMs(deferral, deps.random);
+    const deferred = await store.deferAttempt(delivery.id, task.attempt, deferral, until);
+    if (deferred === 'stale') return { kind: 'skipped', reason: 'stale_or_duplicate' };
+    return { kind: 'deferred', until, deferral };
+  }
   const startedAt = clock.now();
   let result: HttpResult;
   try {
@@ -181,6 +187,15 @@ export async function attemptDelivery(deps: AttemptDeliveryDeps, task: AttemptTa
   });
 }
 
+/**
+ * How long the `deferral`-th deferral of an attempt waits for a slot: 1 s doubling per deferral up to
+ * 60 s, jittered to between half and all of that so waiting attempts do not return together.
+ */
+export function deferralDelayMs(deferral: number, random: Random): number {
+  const ceiling = Math.min(60_000, 1000 * 2 ** Math.max(0, deferral - 1));
+  return Math.round(ceiling * (0.5 + random() / 2));
+}
+
 /** Works out and records the consequences of an ended attempt, then schedules the next one. */
 async function settleAttempt(
   deps: { store: DeliveryStore; clock: Clock; random: Random; limits: DeliveryLimits },
@@ -188,6 +203,23 @@ async function settleAttempt(
   { delivery, endpoint }: { delivery: DeliveryState; endpoint: EndpointForDelivery | undefined },
   ending: Ending,
 ): Promise<AttemptResult> {
+  let seen = endpoint;
+  // the 5-day rule reads the endpoint as loaded; when another attempt changed it meanwhile, work it out again
+  for (let round = 1; ; round += 1) {
+    const result = await recordEnding(deps, task, delivery, seen, ending);
+    if (result !== 'endpoint_changed') return result;
+    if (round === 3) throw new Error(`endpoint of delivery ${delivery.id} kept changing while recording`);
+    seen = (await deps.store.load(delivery.id, deps.clock.now()))?.endpoint;
+  }
+}
+
+async function recordEnding(
+  deps: { store: DeliveryStore; clock: Clock; random: Random; limits: DeliveryLimits },
+  task: AttemptTask,
+  delivery: DeliveryState,
+  endpoint: EndpointForDelivery | undefined,
+  ending: Ending,
+): Promise<AttemptResult | 'endpoint_changed'> {
   const at = deps.clock.now();
   let endpointChange: EndpointTransition | undefined;
   let disabled: EndpointDisableReason | undefined;
@@ -242,7 +274,11 @@ async function settleAttempt(
     delivery: transition,
     ...(endpointChange ? { endpoint: endpointChange } : {}),
     ...(operatorEvent ? { operatorEvent } : {}),
+    ...(disabled === 'failing_for_5_days' && endpoint?.failingSince != null
+      ? { expectFailingSince: endpoint.failingSince }
+      : {}),
   });
+  if (recorded === 'endpoint_changed') return recorded;
   if (recorded === 'stale') return { kind: 'skipped', reason: 'stale_or_duplicate' };
   if (transition.state === 'pending')
     await deps.store.scheduleAttempt(delivery.id, task.attempt + 1, transition.nextAttemptAt);

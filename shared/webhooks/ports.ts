@@ -77,6 +77,8 @@ export interface DeliveryState {
   state: 'pending' | 'delivered' | 'failed';
   /** Attempts recorded so far; attempt `n` may only be recorded while this is `n - 1`. */
   attempts: number;
+  /** Times the next attempt was put off for want of a free slot (absent: none). */
+  deferrals?: number;
 }
 
 /** An endpoint as an attempt needs it. */
@@ -149,7 +151,15 @@ export interface AttemptRecord {
   delivery: DeliveryTransition;
   endpoint?: EndpointTransition;
   operatorEvent?: OperatorEvent;
+  /**
+   * The endpoint's `failingSince` the outcome was worked out from, when the outcome depends on it (the
+   * 5-day rule): the record commits only while the endpoint still shows this value.
+   */
+  expectFailingSince?: number;
 }
+
+/** How a record went: written, refused as a duplicate or stale attempt, or refused because the endpoint changed. */
+export type RecordResult = 'recorded' | 'stale' | 'endpoint_changed';
 
 /** Outcome of asking for a concurrency slot on an endpoint. */
 export type SlotGrant = { acquired: true } | { acquired: false; retryAfterMs: number };
@@ -162,16 +172,32 @@ export type SlotGrant = { acquired: true } | { acquired: false; retryAfterMs: nu
  *   `stale` — a duplicate or out-of-date task can never record twice or move a finished delivery.
  * - An endpoint transition `failing` keeps an earlier `failingSince`; `disabled` is applied (and its
  *   operator event stored) only while the endpoint is still enabled.
+ * - With `expectFailingSince`, `recordAttempt` commits only while the endpoint's `failingSince` equals it;
+ *   otherwise it writes nothing and answers `endpoint_changed` (the caller works the outcome out again).
  * - `scheduleAttempt` is idempotent per `(deliveryId, attempt)`.
+ * - `deferAttempt` is fenced like `recordAttempt` and on the deferral count (it commits only while
+ *   `deferrals` is `deferral - 1`); it moves `nextAttemptAt` to `at` (so recovery does not take a deferred
+ *   attempt for a lost one), counts the deferral and schedules the attempt at `at`, idempotently per
+ *   `(deliveryId, attempt, deferral)`. `recordAttempt` sets the count back to 0.
  * - Slots are leases: at most `limit` holders per endpoint at once; a holder that never releases loses
  *   its slot when the lease expires; acquiring again with the same holder renews its slot.
  */
 export interface DeliveryStore {
   /** The delivery, its event and its endpoint (with the secrets active at `now`), or undefined. */
   load(deliveryId: string, now: number): Promise<LoadedDelivery | undefined>;
-  recordAttempt(record: AttemptRecord): Promise<'recorded' | 'stale'>;
+  recordAttempt(record: AttemptRecord): Promise<RecordResult>;
   /** Arranges for `attempt` of the delivery to run at `at` (epoch ms). */
   scheduleAttempt(deliveryId: string, attempt: number, at: number): Promise<void>;
+  /**
+   * Puts `attempt` off until `at` without recording it (the endpoint had no free slot), as the
+   * delivery's `deferral`-th deferral (its `deferrals` count + 1).
+   */
+  deferAttempt(
+    deliveryId: string,
+    attempt: number,
+    deferral: number,
+    at: number,
+  ): Promise<'deferred' | 'stale'>;
   acquireSlot(
     endpointId: string,
     holder: string,

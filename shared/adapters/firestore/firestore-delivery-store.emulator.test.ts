@@ -3,7 +3,6 @@ import type { Firestore } from '@google-cloud/firestore';
 import { afterAll, describe, expect, it } from 'vitest';
 import { newProjectId, testFirestore } from '../../../emulators/testing/index.js';
 import { ManualClock } from '../../core/clock.js';
-import { RetryAfterError } from '../../core/errors.js';
 import { randomIds } from '../../core/ids.js';
 import { CredentialBox } from '../../secrets/credentials.js';
 import { RecordingQueue } from '../../tasks/testing/recording-queue.js';
@@ -90,6 +89,7 @@ describeDeliveryStoreContract('FirestoreDeliveryStore', () => {
         id: snap.id,
         state: d.state,
         attempts: d.attempts,
+        deferrals: d.deferrals ?? 0,
         nextAttemptAt: d.nextAttemptAt,
         failureReason: d.failureReason,
       };
@@ -119,7 +119,7 @@ describeDeliveryStoreContract('FirestoreDeliveryStore', () => {
 });
 
 describe('attempts through FirestoreDeliveryStore', () => {
-  it('caps the attempts in flight to one endpoint: the extra one is told to retry and records nothing', async () => {
+  it('caps the attempts in flight to one endpoint: the extra one is deferred to a task of its own and records nothing', async () => {
     const db = testFirestore(newProjectId('delivery-cap'));
     clients.push(db);
     const box = new CredentialBox(new LocalKeyWrapper({ k: randomBytes(32).toString('base64') }, 'k'));
@@ -197,10 +197,24 @@ describe('attempts through FirestoreDeliveryStore', () => {
     const first = attemptDelivery(deps, { deliveryId: 'dlv_1', attempt: 1 });
     const second = attemptDelivery(deps, { deliveryId: 'dlv_2', attempt: 1 });
     await twoInFlight;
-    await expect(attemptDelivery(deps, { deliveryId: 'dlv_3', attempt: 1 })).rejects.toBeInstanceOf(
-      RetryAfterError,
+    expect(await webhooks.overdueDeliveries(clock.now() + 1, 10)).toContainEqual(
+      expect.objectContaining({ id: 'dlv_3' }),
     );
-    expect((await db.collection('deliveries').doc('dlv_3').get()).get('attempts')).toBe(0);
+    const deferred = await attemptDelivery(deps, { deliveryId: 'dlv_3', attempt: 1 });
+    expect(deferred).toMatchObject({ kind: 'deferred', deferral: 1 });
+    const until = (deferred as { until: number }).until;
+    expect((await db.collection('deliveries').doc('dlv_3').get()).data()).toMatchObject({
+      attempts: 0,
+      deferrals: 1,
+      nextAttemptAt: until,
+    });
+    expect(tasks.tasks).toContainEqual(
+      expect.objectContaining({ body: { deliveryId: 'dlv_3', attempt: 1 }, scheduleAt: until }),
+    );
+    // recovery looks for lost tasks by nextAttemptAt: the deferred attempt is not one
+    expect(await webhooks.overdueDeliveries(clock.now() + 1, 10)).not.toContainEqual(
+      expect.objectContaining({ id: 'dlv_3' }),
+    );
     open();
     await Promise.all([first, second]);
     expect(await attemptDelivery(deps, { deliveryId: 'dlv_3', attempt: 1 })).toMatchObject({

@@ -10,6 +10,7 @@ import type {
   DeliveryStore,
   EndpointDisableReason,
   LoadedDelivery,
+  RecordResult,
   SlotGrant,
 } from '../../webhooks/ports.js';
 
@@ -78,6 +79,7 @@ export class FirestoreDeliveryStore implements DeliveryStore {
         eventId: d.eventId,
         state: d.state,
         attempts: d.attempts,
+        ...(d.deferrals ? { deferrals: d.deferrals } : {}),
       },
       event,
       endpoint: endpoint && {
@@ -91,7 +93,7 @@ export class FirestoreDeliveryStore implements DeliveryStore {
     };
   }
 
-  async recordAttempt(record: AttemptRecord): Promise<'recorded' | 'stale'> {
+  async recordAttempt(record: AttemptRecord): Promise<RecordResult> {
     const ref = this.db.collection('deliveries').doc(record.deliveryId);
     const endpointRef = this.db.collection('webhookEndpoints').doc(record.endpointId);
     const { attempt, delivery: t } = record;
@@ -99,6 +101,12 @@ export class FirestoreDeliveryStore implements DeliveryStore {
       const [snap, endpoint] = await tx.getAll(ref, endpointRef);
       if (!snap?.exists || snap.get('state') !== 'pending' || snap.get('attempts') !== attempt.attempt - 1)
         return 'stale';
+      if (
+        record.expectFailingSince !== undefined &&
+        endpoint?.exists &&
+        (endpoint.get('failingSince') ?? null) !== record.expectFailingSince
+      )
+        return 'endpoint_changed';
       tx.set(ref.collection('attempts').doc(String(attempt.attempt)), attempt);
       tx.update(ref, {
         attempts: attempt.attempt,
@@ -106,6 +114,7 @@ export class FirestoreDeliveryStore implements DeliveryStore {
         nextAttemptAt: t.state === 'pending' ? t.nextAttemptAt : null,
         lastStatus: attempt.status,
         failureReason: t.state === 'failed' ? t.reason : null,
+        deferrals: 0,
         updatedAt: attempt.at,
       });
       const change = record.endpoint;
@@ -140,6 +149,31 @@ export class FirestoreDeliveryStore implements DeliveryStore {
       body: { deliveryId, attempt },
       scheduleAt: at,
     });
+  }
+
+  async deferAttempt(
+    deliveryId: string,
+    attempt: number,
+    deferral: number,
+    at: number,
+  ): Promise<'deferred' | 'stale'> {
+    const ref = this.db.collection('deliveries').doc(deliveryId);
+    const moved = await this.db.runTransaction(async (tx) => {
+      const snap = await tx.get(ref);
+      if (!snap.exists || snap.get('state') !== 'pending' || snap.get('attempts') !== attempt - 1)
+        return false;
+      if ((snap.get('deferrals') ?? 0) !== deferral - 1) return false;
+      tx.update(ref, { nextAttemptAt: at, deferrals: deferral });
+      return true;
+    });
+    if (!moved) return 'stale';
+    await this.deps.tasks.enqueue({
+      name: taskName(deliveryId, String(attempt), 'w', String(deferral)),
+      url: this.deps.deliverUrl,
+      body: { deliveryId, attempt },
+      scheduleAt: at,
+    });
+    return 'deferred';
   }
 
   async acquireSlot(

@@ -23,6 +23,7 @@ export interface DeliveryStoreHarness {
 }
 
 const T0 = Date.UTC(2026, 5, 1);
+const DAY = 24 * 60 * 60 * 1000;
 
 /** An endpoint fixture. */
 export function endpointFixture(over: Partial<StoredEndpoint> = {}): StoredEndpoint {
@@ -243,6 +244,45 @@ export function describeDeliveryStoreContract(
       expect(await h.store.recordAttempt(disable('dlv_2'))).toBe('recorded');
       expect(await h.readEndpoint('we_1')).toMatchObject({ status: 'disabled' });
       expect(await h.readOperatorEvents()).toEqual([operatorEvent('dlv_1')]);
+    });
+
+    it('refuses a record made from an endpoint failure streak that has changed since, writing nothing', async () => {
+      const h = await seeded({ endpoint: endpointFixture({ failingSince: T0 - 6 * DAY }) });
+      const disable = (expectFailingSince: number) =>
+        recordFixture(1, {
+          attempt: attemptFixture(1, { nextAttemptAt: null }),
+          delivery: { state: 'failed', reason: 'endpoint_disabled' },
+          endpoint: { kind: 'disabled', reason: 'failing_for_5_days', at: T0 },
+          expectFailingSince,
+        });
+      expect(await h.store.recordAttempt(disable(T0 - 7 * DAY))).toBe('endpoint_changed');
+      expect(await h.readDelivery('dlv_1')).toMatchObject({ state: 'pending', attempts: 0 });
+      expect(await h.readAttempts('dlv_1')).toEqual([]);
+      expect(await h.readEndpoint('we_1')).toMatchObject({ status: 'enabled', failingSince: T0 - 6 * DAY });
+      expect(await h.store.recordAttempt(disable(T0 - 6 * DAY))).toBe('recorded');
+      expect(await h.readEndpoint('we_1')).toMatchObject({ status: 'disabled' });
+    });
+
+    it('defers an attempt once per deferral number, moving nextAttemptAt and counting, until it is recorded', async () => {
+      const h = await seeded();
+      expect(await h.store.deferAttempt('dlv_1', 1, 1, T0 + 1000)).toBe('deferred');
+      expect(await h.store.deferAttempt('dlv_1', 1, 1, T0 + 1500)).toBe('stale');
+      expect(await h.store.deferAttempt('dlv_1', 2, 2, T0 + 1500)).toBe('stale');
+      expect(await h.store.deferAttempt('dlv_1', 1, 2, T0 + 3000)).toBe('deferred');
+      expect(await h.readDelivery('dlv_1')).toMatchObject({
+        state: 'pending',
+        attempts: 0,
+        deferrals: 2,
+        nextAttemptAt: T0 + 3000,
+      });
+      expect(await h.readAttempts('dlv_1')).toEqual([]);
+      expect(await h.readScheduled()).toEqual([
+        { deliveryId: 'dlv_1', attempt: 1, at: T0 + 1000 },
+        { deliveryId: 'dlv_1', attempt: 1, at: T0 + 3000 },
+      ]);
+      expect(await h.store.recordAttempt(recordFixture(1))).toBe('recorded');
+      expect(await h.readDelivery('dlv_1')).toMatchObject({ attempts: 1, deferrals: 0 });
+      expect(await h.store.deferAttempt('dlv_1', 1, 1, T0 + 9000)).toBe('stale');
     });
 
     it('schedules each attempt of a delivery once', async () => {

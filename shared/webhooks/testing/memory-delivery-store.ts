@@ -7,6 +7,7 @@ import type {
   EndpointForDelivery,
   LoadedDelivery,
   OperatorEvent,
+  RecordResult,
   SlotGrant,
 } from '../ports.js';
 
@@ -102,16 +103,20 @@ export class MemoryDeliveryStore implements DeliveryStore {
     });
   }
 
-  async recordAttempt(record: AttemptRecord): Promise<'recorded' | 'stale'> {
+  async recordAttempt(record: AttemptRecord): Promise<RecordResult> {
     await tick();
     const delivery = this.deliveries.get(record.deliveryId);
     if (delivery?.state !== 'pending' || delivery.attempts !== record.attempt.attempt - 1) return 'stale';
+    const seen = this.endpoints.get(record.endpointId);
+    if (record.expectFailingSince !== undefined && seen && seen.failingSince !== record.expectFailingSince)
+      return 'endpoint_changed';
     const t = record.delivery;
     Object.assign(delivery, {
       attempts: record.attempt.attempt,
       state: t.state,
       nextAttemptAt: t.state === 'pending' ? t.nextAttemptAt : null,
       failureReason: t.state === 'failed' ? t.reason : null,
+      deferrals: 0,
     });
     this.attempts.set(record.deliveryId, [
       ...(this.attempts.get(record.deliveryId) ?? []),
@@ -135,6 +140,22 @@ export class MemoryDeliveryStore implements DeliveryStore {
     await tick();
     if (this.scheduled.some((s) => s.deliveryId === deliveryId && s.attempt === attempt)) return;
     this.scheduled.push({ deliveryId, attempt, at });
+  }
+
+  async deferAttempt(
+    deliveryId: string,
+    attempt: number,
+    deferral: number,
+    at: number,
+  ): Promise<'deferred' | 'stale'> {
+    await tick();
+    const delivery = this.deliveries.get(deliveryId);
+    if (delivery?.state !== 'pending' || delivery.attempts !== attempt - 1) return 'stale';
+    if ((delivery.deferrals ?? 0) !== deferral - 1) return 'stale';
+    delivery.nextAttemptAt = at;
+    delivery.deferrals = deferral;
+    this.scheduled.push({ deliveryId, attempt, at });
+    return 'deferred';
   }
 
   async acquireSlot(
