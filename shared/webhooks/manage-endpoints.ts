@@ -86,18 +86,33 @@ export async function rotateEndpointSecret(
   id: string,
   overlapMs = 24 * 60 * 60 * 1000,
 ) {
-  const endpoint = await deps.webhooks.getEndpoint(workspaceId, id);
-  if (!endpoint) return undefined;
-  const now = deps.clock.now();
-  const secret = generateWebhookSecret();
-  const kept = endpoint.secrets
-    .filter((s) => s.expiresAt === null || s.expiresAt > now)
-    .slice(0, 1)
-    .map((s) => ({ ...s, expiresAt: now + overlapMs }));
-  const secrets = [
-    { sealed: await deps.box.sealSecret(endpointSecretContext(id), secret), createdAt: now, expiresAt: null },
-    ...kept,
-  ];
-  await deps.webhooks.updateEndpoint(workspaceId, id, { secrets, updatedAt: now });
-  return { ...publicEndpoint({ ...endpoint, secrets }), secret };
+  // compare-and-set on the secrets: of two racing rotations, the one that read the older secrets tries again,
+  // so every secret handed out is the one stored (and the loser's secret never signs)
+  for (let round = 1; ; round += 1) {
+    const endpoint = await deps.webhooks.getEndpoint(workspaceId, id);
+    if (!endpoint) return undefined;
+    const now = deps.clock.now();
+    const secret = generateWebhookSecret();
+    const kept = endpoint.secrets
+      .filter((s) => s.expiresAt === null || s.expiresAt > now)
+      .slice(0, 1)
+      .map((s) => ({ ...s, expiresAt: now + overlapMs }));
+    const secrets = [
+      {
+        sealed: await deps.box.sealSecret(endpointSecretContext(id), secret),
+        createdAt: now,
+        expiresAt: null,
+      },
+      ...kept,
+    ];
+    const read = JSON.stringify(endpoint.secrets);
+    const written = await deps.webhooks.updateEndpoint(
+      workspaceId,
+      id,
+      { secrets, updatedAt: now },
+      (current) => JSON.stringify(current.secrets) !== read,
+    );
+    if (written) return { ...publicEndpoint({ ...endpoint, secrets }), secret };
+    if (round === 5) throw new Error(`endpoint ${id} kept changing while its secret was rotated`);
+  }
 }

@@ -14,7 +14,16 @@ export interface WebhookStore {
   createEndpoint(endpoint: WebhookEndpoint): Promise<void>;
   getEndpoint(workspaceId: string, id: string): Promise<WebhookEndpoint | undefined>;
   listEndpoints(workspaceId: string): Promise<WebhookEndpoint[]>;
-  updateEndpoint(workspaceId: string, id: string, fields: Partial<WebhookEndpoint>): Promise<boolean>;
+  /**
+   * Updates the workspace's endpoint atomically; with `unless`, only when `unless(current)` is false for
+   * the endpoint as it is at the time of writing. Answers whether it wrote.
+   */
+  updateEndpoint(
+    workspaceId: string,
+    id: string,
+    fields: Partial<WebhookEndpoint>,
+    unless?: (current: WebhookEndpoint) => boolean,
+  ): Promise<boolean>;
   deleteEndpoint(workspaceId: string, id: string): Promise<boolean>;
   /** Events not yet fanned out (all mailboxes, or one), oldest first. */
   pendingEvents(limit: number, mailboxId?: string): Promise<MailmonEvent[]>;

@@ -41,11 +41,17 @@ export class FirestoreWebhookStore implements WebhookStore {
     return snap.docs.map((d) => d.data() as WebhookEndpoint);
   }
 
-  async updateEndpoint(workspaceId: string, id: string, fields: Partial<WebhookEndpoint>): Promise<boolean> {
+  async updateEndpoint(
+    workspaceId: string,
+    id: string,
+    fields: Partial<WebhookEndpoint>,
+    unless?: (current: WebhookEndpoint) => boolean,
+  ): Promise<boolean> {
     const ref = this.endpoints().doc(id);
     return this.db.runTransaction(async (tx) => {
       const snap = await tx.get(ref);
       if (!snap.exists || snap.get('workspaceId') !== workspaceId) return false;
+      if (unless?.(snap.data() as WebhookEndpoint)) return false;
       tx.update(ref, fields);
       return true;
     });
