@@ -10,6 +10,7 @@ import { systemClock } from '../../shared/core/clock.js';
 import { RecordingQueue } from '../../shared/tasks/testing/recording-queue.js';
 import { attemptDelivery } from '../../shared/webhooks/attempt-delivery.js';
 import { CreateReplayInput } from '../../shared/webhooks/replays/create-replay.js';
+import { dispatchReplays } from '../../shared/webhooks/replays/dispatch-replays.js';
 import { allowAll } from '../../shared/webhooks/ssrf-guard.js';
 import { firestoreApiDeps } from './testing/api-deps.js';
 import {
@@ -114,7 +115,12 @@ describe('replays over the api function', () => {
       progress: Record<string, unknown>;
     };
     replayId = replay.id;
-    expect(replay).toMatchObject({ state: 'completed', progress: { total: 2, enqueued: 2, pending: 2 } });
+    // dispatched at once (two events), running until both deliveries settle
+    expect(replay).toMatchObject({
+      state: 'running',
+      dispatchedAt: expect.any(Number),
+      progress: { total: 2, enqueued: 2, pending: 2 },
+    });
     await runQueuedTasks();
     const events = receiver.received.map(
       (r) => new Webhook(secret).verify(r.body, r.headers) as { id: string },
@@ -125,6 +131,11 @@ describe('replays over the api function', () => {
       progress: Record<string, unknown>;
     };
     expect(progress.progress).toEqual({ total: 2, enqueued: 2, pending: 0, delivered: 2, failed: 0 });
+    await dispatchReplays(deps);
+    expect(await (await call('a', 'GET', `/v1/replays/${replayId}`)).json()).toMatchObject({
+      state: 'completed',
+      completedAt: expect.any(Number),
+    });
   });
 
   it('POST /v1/replays refuses a replay overlapping a running one to the same endpoint with 409', async () => {
@@ -142,6 +153,7 @@ describe('replays over the api function', () => {
         enqueued: 0,
         createdAt: 1,
         updatedAt: 1,
+        dispatchedAt: null,
         completedAt: null,
         cancelledAt: null,
       });

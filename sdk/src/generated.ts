@@ -346,6 +346,7 @@ export type Replay = {
   from: string | null;
   to: string | null;
   eventIds: Array<string> | null;
+  /** `running` until every selected event has a delivery and all of them have settled; `completed` after */
   state: "running" | "completed" | "cancelled";
   enqueued: number;
   progress: {
@@ -357,6 +358,8 @@ export type Replay = {
   };
   createdAt: number;
   updatedAt: number;
+  /** When every selected event had its delivery; the replay completes once they have settled */
+  dispatchedAt: number | null;
   completedAt: number | null;
   cancelledAt: number | null;
 };

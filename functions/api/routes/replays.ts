@@ -45,7 +45,12 @@ const ReplayFields = v.object({
   from: v.nullable(v.string()),
   to: v.nullable(v.string()),
   eventIds: v.nullable(v.array(v.string())),
-  state: v.picklist(['running', 'completed', 'cancelled']),
+  state: v.pipe(
+    v.picklist(['running', 'completed', 'cancelled']),
+    v.description(
+      '`running` until every selected event has a delivery and all of them have settled; `completed` after',
+    ),
+  ),
   enqueued: v.number(),
   progress: v.object({
     total: v.nullable(v.number()),
@@ -56,6 +61,10 @@ const ReplayFields = v.object({
   }),
   createdAt: v.number(),
   updatedAt: v.number(),
+  dispatchedAt: v.pipe(
+    v.nullable(v.number()),
+    v.description('When every selected event had its delivery; the replay completes once they have settled'),
+  ),
   completedAt: v.nullable(v.number()),
   cancelledAt: v.nullable(v.number()),
 });

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { missingIndex, readDeclaredIndexes } from '../../../emulators/harness/firestore-indexes.js';
 import { newProjectId, testFirestore } from '../../../emulators/testing/index.js';
 import { ManualClock } from '../../core/clock.js';
 import { randomIds } from '../../core/ids.js';
@@ -60,6 +61,23 @@ const replayDeliveries = async (replayId: string) =>
   (await db.collection('deliveries').where('replayId', '==', replayId).get()).docs.map((d) => d.data());
 
 describe('replays on Firestore', () => {
+  it('declares the composite indexes of the dispatch_replays queries (the emulator does not enforce them)', () => {
+    const declared = readDeclaredIndexes();
+    const dispatching = {
+      collectionGroup: 'replays',
+      equality: ['state', 'dispatchedAt'],
+      orderBy: [{ fieldPath: 'createdAt', order: 'ASCENDING' as const }],
+    };
+    // a range filter on dispatchedAt, ordered by it
+    const delivering = {
+      collectionGroup: 'replays',
+      equality: ['state'],
+      orderBy: [{ fieldPath: 'dispatchedAt', order: 'ASCENDING' as const }],
+    };
+    expect(missingIndex(dispatching, declared)).toBeUndefined();
+    expect(missingIndex(delivering, declared)).toBeUndefined();
+  });
+
   it('of two racing overlapping replays to one endpoint, stores exactly one', async () => {
     await new FirestoreWebhookStore(db).createEndpoint(webhookEndpointFixture('we_race', 'ws_r'));
     await seedEvents('ws_r', 'mbx_race', 5);
@@ -81,7 +99,7 @@ describe('replays on Firestore', () => {
     ).toHaveProperty('created');
   });
 
-  it('dispatches a window in batches, only events the endpoint takes, without duplicates when run again', async () => {
+  it('dispatches a window in batches, only events the endpoint takes, without duplicates when run again, and completes once they settle', async () => {
     await seedEvents('ws_win', 'mbx_w1', 25);
     await seedEvents('ws_win', 'mbx_w2', 10, 'message.deleted');
     await new FirestoreWebhookStore(db).createEndpoint(
@@ -93,9 +111,10 @@ describe('replays on Firestore', () => {
     const replay = result.created;
     // the first 10 events in time order are 5 of each mailbox; the endpoint takes only message.created
     expect(replay).toMatchObject({ state: 'running', enqueued: 5 });
+    // other tests' replays share the project: the job's totals are theirs too, so this replay is read back
     expect((await dispatchReplays(d, { batchesPerReplay: 10 })).failed).toBe(0);
-    const done = await d.replays.get('ws_win', replay.id);
-    expect(done).toMatchObject({ state: 'completed', enqueued: 25 });
+    const dispatched = await d.replays.get('ws_win', replay.id);
+    expect(dispatched).toMatchObject({ state: 'running', enqueued: 25, dispatchedAt: clock.now() });
     const delivered = await replayDeliveries(replay.id);
     expect(delivered).toHaveLength(25);
     expect(new Set(delivered.map((x) => x.eventId)).size).toBe(25);
@@ -105,6 +124,20 @@ describe('replays on Firestore', () => {
     // a stale dispatch of the first batch (a crashed run retried) is fenced out
     expect(await dispatchReplay(d, replay)).toBe(0);
     expect(await replayDeliveries(replay.id)).toHaveLength(25);
+    // its deliveries still pending, the replay holds the endpoint against an overlapping one
+    expect(await createReplay(d, 'ws_win', { endpointId: 'we_win', from: T0, to: T0 + 86_400_000 })).toEqual({
+      conflictWith: replay.id,
+    });
+    const [last, ...settled] = delivered;
+    for (const x of settled) await db.collection('deliveries').doc(x.id).update({ state: 'delivered' });
+    await dispatchReplays(d);
+    expect(await d.replays.get('ws_win', replay.id)).toMatchObject({ state: 'running' });
+    await db.collection('deliveries').doc(last!.id).update({ state: 'failed' });
+    expect((await dispatchReplays(d)).failed).toBe(0);
+    expect(await d.replays.get('ws_win', replay.id)).toMatchObject({
+      state: 'completed',
+      completedAt: clock.now(),
+    });
     // finished: a replay over the same window may run again
     expect(
       await createReplay(d, 'ws_win', { endpointId: 'we_win', from: T0, to: T0 + 86_400_000 }),
@@ -130,16 +163,17 @@ describe('replays on Firestore', () => {
       eventIds: ['evt_mbx_ids_003', 'evt_mbx_ids_001'],
     });
     if (!('created' in result)) throw new Error('expected a replay');
-    expect(result.created).toMatchObject({ state: 'completed', enqueued: 2 });
+    expect(result.created).toMatchObject({ state: 'running', enqueued: 2, dispatchedAt: clock.now() });
     expect((await replayDeliveries(result.created.id)).map((x) => x.eventId).sort()).toEqual([
       'evt_mbx_ids_001',
       'evt_mbx_ids_003',
     ]);
-    const overlapping = await createReplay(d, 'ws_ids', {
-      endpointId: 'we_ids',
-      eventIds: ['evt_mbx_ids_001'],
-    });
-    expect(overlapping).toHaveProperty('created');
+    const again = () => createReplay(d, 'ws_ids', { endpointId: 'we_ids', eventIds: ['evt_mbx_ids_001'] });
+    expect(await again()).toEqual({ conflictWith: result.created.id });
+    // dispatched in full, its deliveries still pending: cancelling fails them and frees the endpoint
+    expect(await cancelReplay(d, 'ws_ids', result.created.id)).toMatchObject({ state: 'cancelled' });
+    expect(await d.replays.progress(result.created.id)).toEqual({ pending: 0, delivered: 0, failed: 2 });
+    expect(await again()).toHaveProperty('created');
   });
 
   it('cancelling stops dispatch and fails the deliveries still pending', async () => {

@@ -17,6 +17,11 @@ function toEvent(data: FirebaseFirestore.DocumentData): MailmonEvent {
   return event as MailmonEvent;
 }
 
+function toReplay(data: FirebaseFirestore.DocumentData): Replay {
+  const { expireAt: _ttl, ...replay } = data;
+  return replay as Replay;
+}
+
 function sameCursor(a: ReplayCursor, b: ReplayCursor): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
@@ -82,11 +87,35 @@ export class FirestoreReplayStore implements ReplayStore {
     };
   }
 
-  async running(limit: number): Promise<Replay[]> {
-    const snap = await this.replays().where('state', '==', 'running').orderBy('createdAt').limit(limit).get();
-    return snap.docs.map((d) => {
-      const { expireAt: _ttl, ...replay } = d.data();
-      return replay as Replay;
+  async dispatching(limit: number): Promise<Replay[]> {
+    const snap = await this.replays()
+      .where('state', '==', 'running')
+      .where('dispatchedAt', '==', null)
+      .orderBy('createdAt')
+      .limit(limit)
+      .get();
+    return snap.docs.map((d) => toReplay(d.data()));
+  }
+
+  async delivering(limit: number): Promise<Replay[]> {
+    const snap = await this.replays()
+      .where('state', '==', 'running')
+      .where('dispatchedAt', '>', 0)
+      .orderBy('dispatchedAt')
+      .limit(limit)
+      .get();
+    return snap.docs.map((d) => toReplay(d.data()));
+  }
+
+  async complete(replayId: string, now: number): Promise<boolean> {
+    const ref = this.replays().doc(replayId);
+    return this.db.runTransaction(async (tx) => {
+      const snap = await tx.get(ref);
+      if (!snap.exists || snap.get('state') !== 'running' || snap.get('dispatchedAt') == null) return false;
+      const lock = await tx.get(this.lock(snap.get('endpointId') as string));
+      tx.update(ref, { state: 'completed', completedAt: now, updatedAt: now });
+      this.releaseLock(tx, lock, replayId);
+      return true;
     });
   }
 
@@ -157,8 +186,6 @@ export class FirestoreReplayStore implements ReplayStore {
         return undefined;
       const refs = deliveries.map((d) => this.db.collection('deliveries').doc(d.id));
       const existing = refs.length > 0 ? await tx.getAll(...refs) : [];
-      const lockRef = this.lock(snap.get('endpointId') as string);
-      const lock = next.done ? await tx.get(lockRef) : undefined;
       const created = deliveries.filter((_, i) => !existing[i]?.exists);
       for (const d of created)
         tx.create(this.db.collection('deliveries').doc(d.id), {
@@ -169,9 +196,8 @@ export class FirestoreReplayStore implements ReplayStore {
         cursor: next.cursor,
         enqueued: (snap.get('enqueued') as number) + created.length,
         updatedAt: next.now,
-        ...(next.done ? { state: 'completed', completedAt: next.now } : {}),
+        ...(next.done ? { dispatchedAt: next.now } : {}),
       });
-      if (lock) this.releaseLock(tx, lock, replayId);
       return created;
     });
   }

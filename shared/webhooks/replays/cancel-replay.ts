@@ -3,7 +3,8 @@ import type { Replay } from './model.js';
 import type { ReplayStore } from './ports.js';
 
 /**
- * Cancels a running replay of the workspace: dispatch stops, and its deliveries still pending fail with
+ * Cancels a running replay of the workspace (still dispatching, or dispatched with deliveries still
+ * pending): dispatch stops, the endpoint is free for overlapping replays, and its deliveries still pending fail with
  * reason `replay_cancelled` (an attempt in flight then records nothing, its delivery no longer pending).
  * Cancelling a finished or cancelled replay changes nothing. Undefined when the replay is not the workspace's.
  */

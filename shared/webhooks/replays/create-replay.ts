@@ -98,6 +98,7 @@ export async function createReplay(
     enqueued: 0,
     createdAt: now,
     updatedAt: now,
+    dispatchedAt: null,
     completedAt: null,
     cancelledAt: null,
   };

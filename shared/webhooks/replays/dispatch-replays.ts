@@ -34,7 +34,7 @@ export function replayDeliveryId(replayId: string, eventId: string): string {
  * dispatch of the same batch creates nothing twice. Answers how many deliveries it created.
  */
 export async function dispatchReplay(deps: DispatchDeps, replay: Replay): Promise<number> {
-  if (replay.state !== 'running') return 0;
+  if (replay.state !== 'running' || replay.dispatchedAt !== null) return 0;
   const batch = deps.batch ?? 200;
   const now = deps.clock.now();
   const endpoint = await deps.webhooks.getEndpoint(replay.workspaceId, replay.endpointId);
@@ -88,18 +88,28 @@ export async function dispatchReplay(deps: DispatchDeps, replay: Replay): Promis
   return created?.length ?? 0;
 }
 
-/** The `dispatch_replays` job: up to `batchesPerReplay` batches of each running replay, oldest first. */
+/**
+ * The `dispatch_replays` job: up to `batchesPerReplay` batches of each replay still dispatching (oldest
+ * first), then completes the replays dispatched in full whose deliveries have all settled, which frees their
+ * endpoints for overlapping replays.
+ */
 export async function dispatchReplays(
   deps: DispatchDeps,
   options: { limit?: number; batchesPerReplay?: number } = {},
-): Promise<{ examined: number; deliveries: number; failed: number }> {
-  const running = await deps.replays.running(options.limit ?? 20);
+): Promise<{ examined: number; deliveries: number; completed: number; failed: number }> {
+  const limit = options.limit ?? 20;
+  const dispatching = await deps.replays.dispatching(limit);
   let deliveries = 0;
+  let completed = 0;
   let failed = 0;
-  for (const first of running) {
+  for (const first of dispatching) {
     try {
       let replay: Replay | undefined = first;
-      for (let n = 0; replay?.state === 'running' && n < (options.batchesPerReplay ?? 10); n += 1) {
+      for (
+        let n = 0;
+        replay?.state === 'running' && replay.dispatchedAt === null && n < (options.batchesPerReplay ?? 10);
+        n += 1
+      ) {
         deliveries += await dispatchReplay(deps, replay);
         replay = await deps.replays.get(replay.workspaceId, replay.id);
       }
@@ -107,5 +117,15 @@ export async function dispatchReplays(
       failed += 1;
     }
   }
-  return { examined: running.length, deliveries, failed };
+  const delivering = await deps.replays.delivering(limit);
+  for (const replay of delivering) {
+    try {
+      // no delivery of a dispatched replay becomes pending again, so none pending now means none ever
+      if ((await deps.replays.progress(replay.id)).pending > 0) continue;
+      if (await deps.replays.complete(replay.id, deps.clock.now())) completed += 1;
+    } catch {
+      failed += 1;
+    }
+  }
+  return { examined: dispatching.length + delivering.length, deliveries, completed, failed };
 }

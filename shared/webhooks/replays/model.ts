@@ -20,8 +20,13 @@ export interface Replay {
   workspaceId: string;
   endpointId: string;
   selector: ReplaySelector;
-  /** `running` until every selected event has a delivery, or until cancelled. */
+  /**
+   * `running` until every selected event has a delivery and every one of those deliveries has settled
+   * (delivered or failed), or until cancelled. While it runs, an overlapping replay to the endpoint is refused.
+   */
   state: 'running' | 'completed' | 'cancelled';
+  /** When every selected event had its delivery (dispatch done); null before. */
+  dispatchedAt: number | null;
   cursor: ReplayCursor;
   /** Deliveries created so far. */
   enqueued: number;
@@ -62,7 +67,7 @@ export function publicReplay(
       total:
         selector.kind === 'events'
           ? selector.events.length
-          : replay.state === 'running'
+          : replay.dispatchedAt === null && replay.state === 'running'
             ? null
             : replay.enqueued,
       enqueued: replay.enqueued,
