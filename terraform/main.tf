@@ -23,6 +23,8 @@ locals {
   # 2nd-gen functions keep this stable URL form, so functions can name each other without a cycle
   function_base_url = "https://${var.region}-${var.project_id}.cloudfunctions.net"
   indexes           = jsondecode(file("${path.module}/../firestore.indexes.json")).indexes
+  # TTL policies and single-field index settings, from the same file the emulator suite reads
+  field_overrides = jsondecode(file("${path.module}/../firestore.indexes.json")).fieldOverrides
   # entry point => settings; every function runs as the same least-privilege runtime account
   functions = {
     api            = { public = true, timeout = 60 }
@@ -91,13 +93,25 @@ resource "google_firestore_index" "composite" {
   }
 }
 
-resource "google_firestore_field" "ttl" {
-  for_each   = toset(["syncRuns", "deliveries", "localTasks", "connectSessions"])
+resource "google_firestore_field" "override" {
+  for_each   = { for f in local.field_overrides : "${f.collectionGroup}.${f.fieldPath}" => f }
   database   = google_firestore_database.default.name
-  collection = each.value
-  field      = "expireAt"
-  ttl_config {}
-  index_config {}
+  collection = each.value.collectionGroup
+  field      = each.value.fieldPath
+  dynamic "ttl_config" {
+    for_each = lookup(each.value, "ttl", false) ? [true] : []
+    content {}
+  }
+  index_config {
+    dynamic "indexes" {
+      for_each = each.value.indexes
+      content {
+        query_scope  = indexes.value.queryScope
+        order        = lookup(indexes.value, "order", null)
+        array_config = lookup(indexes.value, "arrayConfig", null)
+      }
+    }
+  }
 }
 
 resource "google_kms_key_ring" "mailmon" {

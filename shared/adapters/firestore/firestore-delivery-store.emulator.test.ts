@@ -96,7 +96,12 @@ describeDeliveryStoreContract('FirestoreDeliveryStore', () => {
     },
     async readAttempts(id) {
       const snap = await db.collection('deliveries').doc(id).collection('attempts').get();
-      return snap.docs.map((d) => d.data() as DeliveryAttempt).sort((a, b) => a.attempt - b.attempt);
+      return snap.docs
+        .map((d) => {
+          const { expireAt: _ttl, ...attempt } = d.data();
+          return attempt as DeliveryAttempt;
+        })
+        .sort((a, b) => a.attempt - b.attempt);
     },
     async readEndpoint(id) {
       const snap = await db.collection('webhookEndpoints').doc(id).get();
@@ -119,6 +124,49 @@ describeDeliveryStoreContract('FirestoreDeliveryStore', () => {
 });
 
 describe('attempts through FirestoreDeliveryStore', () => {
+  it('gives each attempt its delivery’s expiry, so Firestore TTL removes them together', async () => {
+    const db = testFirestore(newProjectId('delivery-ttl'));
+    clients.push(db);
+    const box = new CredentialBox(new LocalKeyWrapper({ k: randomBytes(32).toString('base64') }, 'k'));
+    const store = new FirestoreDeliveryStore({
+      db,
+      tasks: new RecordingQueue(),
+      box,
+      deliverUrl: 'http://x/d',
+    });
+    const expireAt = new Date(Date.UTC(2026, 6, 1));
+    await db.collection('deliveries').doc('dlv_ttl').set({
+      id: 'dlv_ttl',
+      workspaceId: 'ws_ttl',
+      endpointId: 'we_ttl',
+      eventId: 'evt_ttl',
+      state: 'pending',
+      attempts: 0,
+      expireAt,
+    });
+    const attempt = {
+      attempt: 1,
+      at: Date.UTC(2026, 5, 1),
+      durationMs: 3,
+      status: 503,
+      outcome: 'retry' as const,
+      responseSnippet: '',
+      error: null,
+      nextAttemptAt: Date.UTC(2026, 5, 1) + 5000,
+    };
+    expect(
+      await store.recordAttempt({
+        deliveryId: 'dlv_ttl',
+        endpointId: 'we_ttl',
+        attempt,
+        delivery: { state: 'pending', nextAttemptAt: attempt.nextAttemptAt },
+      }),
+    ).toBe('recorded');
+    const stored = await db.collection('deliveries').doc('dlv_ttl').collection('attempts').doc('1').get();
+    expect(stored.get('expireAt').toMillis()).toBe(expireAt.getTime());
+    expect(await new FirestoreWebhookStore(db).listAttempts('dlv_ttl')).toEqual([attempt]);
+  });
+
   it('caps the attempts in flight to one endpoint: the extra one is deferred to a task of its own and records nothing', async () => {
     const db = testFirestore(newProjectId('delivery-cap'));
     clients.push(db);

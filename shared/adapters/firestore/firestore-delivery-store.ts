@@ -14,7 +14,7 @@ import type {
   SlotGrant,
 } from '../../webhooks/ports.js';
 
-// operator events are kept as long as deliveries (Firestore TTL on expireAt)
+// operator events (and attempts of a delivery without an expiry) are kept as long as deliveries (Firestore TTL on expireAt)
 const OPERATOR_EVENT_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 
 const DISABLED_REASON_TEXT: Record<EndpointDisableReason, string> = {
@@ -107,7 +107,9 @@ export class FirestoreDeliveryStore implements DeliveryStore {
         (endpoint.get('failingSince') ?? null) !== record.expectFailingSince
       )
         return 'endpoint_changed';
-      tx.set(ref.collection('attempts').doc(String(attempt.attempt)), attempt);
+      // an attempt lives as long as its delivery (Firestore TTL does not reach subcollections)
+      const expireAt = snap.get('expireAt') ?? new Date(attempt.at + OPERATOR_EVENT_RETENTION_MS);
+      tx.set(ref.collection('attempts').doc(String(attempt.attempt)), { ...attempt, expireAt });
       tx.update(ref, {
         attempts: attempt.attempt,
         state: t.state,

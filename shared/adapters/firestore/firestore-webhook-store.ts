@@ -142,6 +142,11 @@ export class FirestoreWebhookStore implements WebhookStore {
 
   async listAttempts(deliveryId: string): Promise<DeliveryAttempt[]> {
     const snap = await this.deliveries().doc(deliveryId).collection('attempts').get();
-    return snap.docs.map((d) => d.data() as DeliveryAttempt).sort((a, b) => a.attempt - b.attempt);
+    return snap.docs
+      .map((d) => {
+        const { expireAt: _ttl, ...attempt } = d.data();
+        return attempt as DeliveryAttempt;
+      })
+      .sort((a, b) => a.attempt - b.attempt);
   }
 }
