@@ -15,7 +15,7 @@ import { CredentialBox } from '../shared/secrets/credentials.js';
 import { RecordingQueue } from '../shared/tasks/testing/recording-queue.js';
 import { attemptDelivery, DEFAULT_DELIVERY_LIMITS } from '../shared/webhooks/attempt-delivery.js';
 import { buildDeliveryRequest } from '../shared/webhooks/build-delivery-request.js';
-import { fanOutEvents } from '../shared/webhooks/fan-out-events.js';
+import { fanOutBacklog } from '../shared/webhooks/fan-out-events.js';
 import { createEndpoint } from '../shared/webhooks/manage-endpoints.js';
 import { allowAll } from '../shared/webhooks/ssrf-guard.js';
 
@@ -85,15 +85,10 @@ export async function benchWebhookDelivery(count: number): Promise<void> {
     const subscriptions = new FirestoreSubscriptionStore(db);
     const memoryBefore = process.memoryUsage().rss;
     const fanStart = performance.now();
-    let fanned = 0;
-    for (;;) {
-      const round = await fanOutEvents(
-        { webhooks, subscriptions, tasks, clock: systemClock, deliverUrl },
-        { mailboxId: 'mbx_bench', limit: 500 },
-      );
-      fanned += round.deliveries;
-      if (round.events === 0) break;
-    }
+    const { deliveries: fanned } = await fanOutBacklog(
+      { webhooks, subscriptions, tasks, clock: systemClock, deliverUrl },
+      { mailboxId: 'mbx_bench', batch: 500, budgetMs: Number.POSITIVE_INFINITY },
+    );
     const fanSeconds = (performance.now() - fanStart) / 1000;
     const store = new FirestoreDeliveryStore({ db, tasks, box, deliverUrl });
     const deliverStart = performance.now();

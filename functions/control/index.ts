@@ -6,7 +6,7 @@ import { mapErrorToHttp } from '../../shared/runtime/error-mapping.js';
 import { describeError } from '../../shared/runtime/logger.js';
 import { problem, sendProblem } from '../../shared/runtime/problem.js';
 import { runtime } from '../../shared/runtime/process-runtime.js';
-import { fanOutEvents, recoverDeliveries } from '../../shared/webhooks/fan-out-events.js';
+import { fanOutBacklog, recoverDeliveries } from '../../shared/webhooks/fan-out-events.js';
 import { dispatchReplays } from '../../shared/webhooks/replays/dispatch-replays.js';
 import { privateFunction } from '../guard.js';
 
@@ -51,7 +51,7 @@ export function createControlFunction(rt: () => Promise<Runtime>): HttpFunction 
               clock: r.clock,
               deliverUrl: r.config.deliverWebhookUrl,
             };
-            const fanned = await fanOutEvents(deps, { limit: 500 });
+            const fanned = await fanOutBacklog(deps, { budgetMs: 120_000 });
             return { ...fanned, overdue: await recoverDeliveries(deps) };
           },
         },

@@ -6,7 +6,7 @@ import { describeError } from '../../shared/runtime/logger.js';
 import { runtime } from '../../shared/runtime/process-runtime.js';
 import { decodePush } from '../../shared/runtime/pubsub-push.js';
 import { syncMailbox as runSync } from '../../shared/sync/sync-mailbox.js';
-import { fanOutEvents } from '../../shared/webhooks/fan-out-events.js';
+import { fanOutBacklog } from '../../shared/webhooks/fan-out-events.js';
 import { privateFunction } from '../guard.js';
 
 /** A sync dispatch, as published by `PubSubDispatcher`. */
@@ -36,7 +36,7 @@ export function createSyncMailboxFunction(rt: () => Promise<Runtime>): HttpFunct
         ...outcome,
       });
       // events are an outbox: fan them out now; anything missed here is found by recover_webhook_deliveries
-      const fanned = await fanOutEvents(
+      const fanned = await fanOutBacklog(
         {
           webhooks: r.webhooks,
           subscriptions: r.subscriptions,
@@ -44,7 +44,8 @@ export function createSyncMailboxFunction(rt: () => Promise<Runtime>): HttpFunct
           clock: r.clock,
           deliverUrl: r.config.deliverWebhookUrl,
         },
-        { mailboxId: data.mailboxId, limit: 1000 },
+        // bounded, so a large initial sync leaves the rest to recovery instead of outrunning the function
+        { mailboxId: data.mailboxId, budgetMs: 60_000 },
       ).catch((error: unknown) => {
         r.logger.warn('fan-out deferred to recovery', describeError(error));
         return undefined;

@@ -5,19 +5,19 @@ import { FirestoreWebhookStore } from '../adapters/firestore/firestore-webhook-s
 import { ManualClock } from '../core/clock.js';
 import type { EventType } from '../events/event.js';
 import { RecordingQueue } from '../tasks/testing/recording-queue.js';
-import { fanOutEvents } from './fan-out-events.js';
+import { fanOutBacklog, fanOutEvents } from './fan-out-events.js';
 import { webhookEndpointFixture } from './testing/webhook-endpoint-fixture.js';
 
 const db = testFirestore(newProjectId('fan-out'));
 afterAll(() => db.terminate());
 
-async function event(id: string, mailboxId: string, type: EventType, seq: number) {
+async function event(id: string, mailboxId: string, type: EventType, seq: number, workspaceId = 'ws_1') {
   await db.collection('mailboxes').doc(mailboxId).collection('events').doc(id).set({
     id,
     type,
     schemaVersion: 1,
     occurredAt: '2026-06-01T00:00:00.000Z',
-    workspaceId: 'ws_1',
+    workspaceId,
     tenantExternalId: 't',
     mailboxId,
     seq,
@@ -86,5 +86,29 @@ describe('fan-out through subscriptions', () => {
     ]);
     expect(queue.tasks).toHaveLength(3);
     expect(await fanOutEvents(deps)).toEqual({ events: 0, deliveries: 0 });
+  });
+});
+
+describe('fan-out of a backlog', () => {
+  it('drains a backlog of many batches, then stops at its time budget when one is set', async () => {
+    const webhooks = new FirestoreWebhookStore(db);
+    const subscriptions = new FirestoreSubscriptionStore(db);
+    await webhooks.createEndpoint(webhookEndpointFixture('we_backlog', 'ws_backlog'));
+    for (let seq = 1; seq <= 25; seq += 1)
+      await event(`evt_backlog_${seq}`, 'mbx_backlog', 'message.created', seq, 'ws_backlog');
+    let t = 0;
+    // every reading of the clock is a second later: a budget of 5 s ends after the first batch
+    const slow = { now: () => (t += 1000) };
+    const deps = { webhooks, subscriptions, tasks: new RecordingQueue(), deliverUrl: 'http://127.0.0.1:9/d' };
+    expect(
+      await fanOutBacklog({ ...deps, clock: slow }, { mailboxId: 'mbx_backlog', batch: 10, budgetMs: 5000 }),
+    ).toEqual({ events: 10, deliveries: 10, drained: false });
+    expect(
+      await fanOutBacklog(
+        { ...deps, clock: new ManualClock(0) },
+        { mailboxId: 'mbx_backlog', batch: 10, budgetMs: 5000 },
+      ),
+    ).toEqual({ events: 15, deliveries: 15, drained: true });
+    expect(deps.tasks.tasks).toHaveLength(25);
   });
 });

@@ -78,6 +78,30 @@ export async function fanOutEvents(
   return { events: events.length, deliveries };
 }
 
+/**
+ * Fans out batch after batch (of `batch` events) until no event is pending or `budgetMs` has passed since
+ * it began; `drained` says which. An initial sync commits one event per message, far more than one batch.
+ */
+export async function fanOutBacklog(
+  deps: FanOutDeps,
+  options: { mailboxId?: string; batch?: number; budgetMs: number },
+): Promise<{ events: number; deliveries: number; drained: boolean }> {
+  const batch = options.batch ?? 500;
+  const started = deps.clock.now();
+  let events = 0;
+  let deliveries = 0;
+  for (;;) {
+    const round = await fanOutEvents(deps, {
+      limit: batch,
+      ...(options.mailboxId === undefined ? {} : { mailboxId: options.mailboxId }),
+    });
+    events += round.events;
+    deliveries += round.deliveries;
+    if (round.events < batch) return { events, deliveries, drained: true };
+    if (deps.clock.now() - started >= options.budgetMs) return { events, deliveries, drained: false };
+  }
+}
+
 /** Re-enqueues attempts whose task never ran (lost between commit and enqueue); task names dedupe. */
 export async function recoverDeliveries(
   deps: Omit<FanOutDeps, 'subscriptions'>,
