@@ -111,10 +111,13 @@ describe('replays on Firestore', () => {
     const replay = result.created;
     // the first 10 events in time order are 5 of each mailbox; the endpoint takes only message.created
     expect(replay).toMatchObject({ state: 'running', enqueued: 5 });
+    // disabled mid-replay, the endpoint still gets its deliveries (they fail when attempted, visibly)
+    await new FirestoreWebhookStore(db).updateEndpoint('ws_win', 'we_win', { status: 'disabled' });
     // other tests' replays share the project: the job's totals are theirs too, so this replay is read back
     expect((await dispatchReplays(d, { batchesPerReplay: 10 })).failed).toBe(0);
     const dispatched = await d.replays.get('ws_win', replay.id);
     expect(dispatched).toMatchObject({ state: 'running', enqueued: 25, dispatchedAt: clock.now() });
+    await new FirestoreWebhookStore(db).updateEndpoint('ws_win', 'we_win', { status: 'enabled' });
     const delivered = await replayDeliveries(replay.id);
     expect(delivered).toHaveLength(25);
     expect(new Set(delivered.map((x) => x.eventId)).size).toBe(25);

@@ -28,7 +28,7 @@ export function replayDeliveryId(replayId: string, eventId: string): string {
 
 /**
  * Dispatches one batch of a running replay: reads the next events of its selector (for a window, only those
- * the endpoint takes now), creates their deliveries — with the event's id as `webhook-id`, like the original
+ * the endpoint's subscriptions or filter take now, whether or not it is enabled), creates their deliveries — with the event's id as `webhook-id`, like the original
  * — and moves the cursor in one fenced commit, then enqueues their first attempts. A crash after the commit
  * leaves deliveries whose first attempt `recover_webhook_deliveries` enqueues; a repeated or concurrent
  * dispatch of the same batch creates nothing twice. Answers how many deliveries it created.
@@ -44,7 +44,10 @@ export async function dispatchReplay(deps: DispatchDeps, replay: Replay): Promis
   if (replay.selector.kind === 'window') {
     const page = await deps.replays.eventsInWindow(replay.workspaceId, replay.selector, replay.cursor, batch);
     const subscriptions = endpoint ? await deps.subscriptions.list(replay.workspaceId) : [];
-    events = endpoint ? page.events.filter((e) => endpointTakes(endpoint, subscriptions, e)) : [];
+    // routing decides what the window holds; a disabled endpoint still gets the deliveries, which then fail
+    // visibly (endpoint_disabled) instead of the events dropping out of the replay unseen
+    const routable = endpoint && { ...endpoint, status: 'enabled' as const };
+    events = routable ? page.events.filter((e) => endpointTakes(routable, subscriptions, e)) : [];
     next = page.last ?? replay.cursor;
     done = page.events.length < batch;
   } else {
