@@ -5,6 +5,7 @@ import type { WebhookStore } from '../../../shared/webhooks/ports.js';
 import { issueApiKey, publicApiKey } from '../../../shared/workspaces/api-keys.js';
 import type { WorkspaceStore } from '../../../shared/workspaces/ports.js';
 import { defineRoute } from '../http/route.js';
+import { Cursor, Id } from '../http/schemas.js';
 
 /** What the API-key and delivery routes need. */
 export interface KeysAndDeliveriesDeps {
@@ -13,7 +14,6 @@ export interface KeysAndDeliveriesDeps {
   clock: Clock;
 }
 
-const Id = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/));
 const ApiKeyFields = v.object({
   keyId: v.string(),
   workspaceId: v.string(),
@@ -174,6 +174,6 @@ function deliveryQuery() {
       ),
       '50',
     ),
-    cursor: v.optional(Id),
+    cursor: v.optional(Cursor),
   });
 }

@@ -4,13 +4,13 @@ import { MailmonEventSchema } from '../../../shared/events/event-schemas.js';
 import { type DeleteMailboxDeps, deleteMailbox } from '../../../shared/mailboxes/delete-mailbox.js';
 import { problem } from '../../../shared/runtime/problem.js';
 import { defineRoute } from '../http/route.js';
+import { Cursor, Id } from '../http/schemas.js';
 
 /** What the mailbox routes need. */
 export interface MailboxRouteDeps extends DeleteMailboxDeps {
   reads: FirestoreReadModel;
 }
 
-const Id = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/));
 const Limit = v.optional(
   v.pipe(
     v.string(),
@@ -129,7 +129,7 @@ export const mailboxRoutes = [
 ];
 
 function listQuery() {
-  return v.strictObject({ limit: Limit, cursor: v.optional(Id) });
+  return v.strictObject({ limit: Limit, cursor: v.optional(Cursor) });
 }
 function idParams() {
   return v.object({ mailboxId: Id });

@@ -2,13 +2,13 @@ import * as v from 'valibot';
 import type { FirestoreReadModel } from '../../../shared/adapters/firestore/firestore-read-model.js';
 import { problem } from '../../../shared/runtime/problem.js';
 import { defineRoute, type Route } from '../http/route.js';
+import { Cursor, Id } from '../http/schemas.js';
 
 /** What the message and thread routes need. */
 export interface MirrorRouteDeps {
   reads: FirestoreReadModel;
 }
 
-const Id = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/));
 const ListQuery = v.strictObject({
   mailboxId: v.optional(Id),
   labelId: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,100}$/))),
@@ -29,7 +29,7 @@ const ListQuery = v.strictObject({
     ),
     '50',
   ),
-  cursor: v.optional(Id),
+  cursor: v.optional(Cursor),
 });
 const GetQuery = v.strictObject({ mailboxId: Id });
 const MessageFields = v.object({

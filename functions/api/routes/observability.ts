@@ -4,6 +4,7 @@ import type { FirestoreReadModel } from '../../../shared/adapters/firestore/fire
 import type { Clock } from '../../../shared/core/clock.js';
 import { problem } from '../../../shared/runtime/problem.js';
 import { defineRoute } from '../http/route.js';
+import { Cursor, Id } from '../http/schemas.js';
 
 /** What the sync-run and observability routes need. */
 export interface ObservabilityRouteDeps {
@@ -12,7 +13,6 @@ export interface ObservabilityRouteDeps {
   clock: Clock;
 }
 
-const Id = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/));
 const Params = v.object({ mailboxId: Id });
 const PageQuery = v.strictObject({
   limit: v.optional(
@@ -25,7 +25,7 @@ const PageQuery = v.strictObject({
     ),
     '50',
   ),
-  cursor: v.optional(Id),
+  cursor: v.optional(Cursor),
 });
 const SyncRunFields = v.object({
   id: v.string(),

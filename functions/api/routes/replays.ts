@@ -10,6 +10,7 @@ import { publicReplay, type Replay as ReplayModel } from '../../../shared/webhoo
 import type { ReplayStore } from '../../../shared/webhooks/replays/ports.js';
 import type { SubscriptionStore } from '../../../shared/webhooks/subscriptions/ports.js';
 import { defineRoute } from '../http/route.js';
+import { Cursor, Id } from '../http/schemas.js';
 
 /** What the replay routes need. */
 export interface ReplayRouteDeps {
@@ -23,7 +24,6 @@ export interface ReplayRouteDeps {
   deliverUrl: string;
 }
 
-const Id = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/));
 const Params = v.object({ replayId: Id });
 const ListQuery = v.strictObject({
   limit: v.optional(
@@ -36,7 +36,7 @@ const ListQuery = v.strictObject({
     ),
     '20',
   ),
-  cursor: v.optional(Id),
+  cursor: v.optional(Cursor),
 });
 const ReplayFields = v.object({
   id: v.string(),

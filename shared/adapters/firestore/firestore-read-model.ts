@@ -1,5 +1,6 @@
 import type { Firestore, Query } from '@google-cloud/firestore';
 import type { MailmonEvent } from '../../events/event.js';
+import { inCollection, pageNewestFirst } from './page-newest-first.js';
 
 /** A mailbox as the API shows it: identity, status and health, never credentials or checkpoints. */
 export interface MailboxView {
@@ -42,15 +43,6 @@ function mirrorView(mailboxId: string, d: FirebaseFirestore.DocumentData): Recor
   return { ...rest, mailboxId };
 }
 
-function encodeMirrorCursor(mailboxId: string, id: string): string {
-  return Buffer.from(`${mailboxId}/${id}`).toString('base64url');
-}
-
-function decodeMirrorCursor(cursor: string): { mailboxId: string; id: string } | undefined {
-  const [mailboxId, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('/');
-  return mailboxId && id && rest.length === 0 ? { mailboxId, id } : undefined;
-}
-
 /** Workspace-scoped reads for the API; every read checks the workspace, so ids never leak across tenants. */
 export class FirestoreReadModel {
   constructor(private readonly db: Firestore) {}
@@ -60,28 +52,18 @@ export class FirestoreReadModel {
     return snap.exists && snap.get('workspaceId') === workspaceId ? view(snap.id, snap.data()!) : undefined;
   }
 
-  /** Newest first; `after` is the last id of the previous page. */
+  /** Newest first; `after` is the previous page's cursor. */
   async listMailboxes(
     workspaceId: string,
     limit: number,
     after?: string,
   ): Promise<{ data: MailboxView[]; next: string | null }> {
-    let query = this.db
-      .collection('mailboxes')
-      .where('workspaceId', '==', workspaceId)
-      .orderBy('createdAt', 'desc')
-      .limit(limit + 1);
-    if (after) {
-      const cursor = await this.db.collection('mailboxes').doc(after).get();
-      if (!cursor.exists || cursor.get('workspaceId') !== workspaceId) return { data: [], next: null };
-      query = query.startAfter(cursor);
-    }
-    const snap = await query.get();
-    const docs = snap.docs.slice(0, limit);
-    return {
-      data: docs.map((d) => view(d.id, d.data())),
-      next: snap.size > limit ? docs[docs.length - 1]!.id : null,
-    };
+    const page = await pageNewestFirst(
+      this.db,
+      this.db.collection('mailboxes').where('workspaceId', '==', workspaceId),
+      { field: 'createdAt', limit, after, belongs: inCollection('mailboxes') },
+    );
+    return { data: page.docs.map((d) => view(d.id, d.data())), next: page.next };
   }
 
   /** A mailbox's events in `seq` order after `afterSeq`. */
@@ -123,33 +105,24 @@ export class FirestoreReadModel {
     let query: Query = filter.mailboxId
       ? this.db.collection('mailboxes').doc(filter.mailboxId).collection(kind)
       : this.db.collectionGroup(kind).where('workspaceId', '==', workspaceId);
-    query = query.orderBy(dateField, 'desc');
     if (filter.labelId) query = query.where('labelIds', 'array-contains', filter.labelId);
     if (filter.since !== undefined) query = query.where(dateField, '>=', filter.since);
-    if (after) {
-      const position = decodeMirrorCursor(after);
-      if (!position || (filter.mailboxId && position.mailboxId !== filter.mailboxId))
-        return { data: [], next: null };
-      const cursor = await this.db
-        .collection('mailboxes')
-        .doc(position.mailboxId)
-        .collection(kind)
-        .doc(position.id)
-        .get();
-      if (!cursor.exists || !(await this.getMailbox(workspaceId, position.mailboxId)))
-        return { data: [], next: null };
-      query = query.startAfter(cursor);
-    }
-    const snap = await query.limit(limit + 1).get();
-    const docs = snap.docs.slice(0, limit);
-    const last = docs[docs.length - 1];
+    const page = await pageNewestFirst(this.db, query, {
+      field: dateField,
+      limit,
+      after,
+      // a position in one mailbox, or (workspace-wide) in any mailbox's mirror of this kind
+      belongs: filter.mailboxId
+        ? inCollection(`mailboxes/${filter.mailboxId}/${kind}`)
+        : (path) => new RegExp(`^mailboxes/[^/]+/${kind}/[^/]+$`).test(path),
+    });
     return {
-      data: docs.map((d) => mirrorView(d.ref.parent.parent!.id, d.data())),
-      next: snap.size > limit && last ? encodeMirrorCursor(last.ref.parent.parent!.id, last.id) : null,
+      data: page.docs.map((d) => mirrorView(d.ref.parent.parent!.id, d.data())),
+      next: page.next,
     };
   }
 
-  /** A mailbox's sync runs, newest first; `after` is the last id of the previous page. */
+  /** A mailbox's sync runs, newest first; `after` is the previous page's cursor. */
   async listSyncRuns(
     workspaceId: string,
     mailboxId: string,
@@ -158,20 +131,18 @@ export class FirestoreReadModel {
   ): Promise<{ data: Record<string, unknown>[]; next: string | null } | undefined> {
     if (!(await this.getMailbox(workspaceId, mailboxId))) return undefined;
     const runs = this.db.collection('mailboxes').doc(mailboxId).collection('syncRuns');
-    let query = runs.orderBy('startedAt', 'desc').orderBy('__name__', 'desc');
-    if (after) {
-      const cursor = await runs.doc(after).get();
-      if (!cursor.exists) return { data: [], next: null };
-      query = query.startAfter(cursor);
-    }
-    const snap = await query.limit(limit + 1).get();
-    const docs = snap.docs.slice(0, limit);
+    const page = await pageNewestFirst(this.db, runs, {
+      field: 'startedAt',
+      limit,
+      after,
+      belongs: inCollection(runs.path),
+    });
     return {
-      data: docs.map((d) => {
+      data: page.docs.map((d) => {
         const { expireAt: _ttl, ...run } = d.data();
         return run;
       }),
-      next: snap.size > limit ? docs[docs.length - 1]!.id : null,
+      next: page.next,
     };
   }
 

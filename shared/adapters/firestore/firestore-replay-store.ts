@@ -8,6 +8,7 @@ import {
   replaysOverlap,
 } from '../../webhooks/replays/model.js';
 import type { ReplayProgress, ReplayStore } from '../../webhooks/replays/ports.js';
+import { inCollection, pageNewestFirst } from './page-newest-first.js';
 
 // delivery records are kept 30 days (Firestore TTL on expireAt), replays as long
 const RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
@@ -67,23 +68,15 @@ export class FirestoreReplayStore implements ReplayStore {
   }
 
   async list(workspaceId: string, limit: number, after?: string) {
-    let query = this.replays()
-      .where('workspaceId', '==', workspaceId)
-      .orderBy('createdAt', 'desc')
-      .limit(limit + 1);
-    if (after) {
-      const cursor = await this.replays().doc(after).get();
-      if (!cursor.exists || cursor.get('workspaceId') !== workspaceId) return { data: [], next: null };
-      query = query.startAfter(cursor);
-    }
-    const snap = await query.get();
-    const docs = snap.docs.slice(0, limit);
+    const page = await pageNewestFirst(this.db, this.replays().where('workspaceId', '==', workspaceId), {
+      field: 'createdAt',
+      limit,
+      after,
+      belongs: inCollection('replays'),
+    });
     return {
-      data: docs.map((d) => {
-        const { expireAt: _ttl, ...replay } = d.data();
-        return replay as Replay;
-      }),
-      next: snap.size > limit ? docs[docs.length - 1]!.id : null,
+      data: page.docs.map((d) => toReplay(d.data())),
+      next: page.next,
     };
   }
 

@@ -2,6 +2,7 @@ import type { Firestore } from '@google-cloud/firestore';
 import type { MailmonEvent } from '../../events/event.js';
 import type { Delivery, DeliveryAttempt, WebhookEndpoint } from '../../webhooks/model.js';
 import type { DeliveryFilter, WebhookStore } from '../../webhooks/ports.js';
+import { inCollection, pageNewestFirst } from './page-newest-first.js';
 
 // delivery records are kept 30 days (Firestore TTL on expireAt)
 const DELIVERY_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
@@ -123,20 +124,18 @@ export class FirestoreWebhookStore implements WebhookStore {
     let query = this.deliveries().where('workspaceId', '==', workspaceId);
     for (const field of ['endpointId', 'eventId', 'state', 'replayId'] as const)
       if (filter[field]) query = query.where(field, '==', filter[field]);
-    query = query.orderBy('createdAt', 'desc');
-    if (after) {
-      const cursor = await this.deliveries().doc(after).get();
-      if (!cursor.exists || cursor.get('workspaceId') !== workspaceId) return { data: [], next: null };
-      query = query.startAfter(cursor);
-    }
-    const snap = await query.limit(limit + 1).get();
-    const docs = snap.docs.slice(0, limit);
+    const page = await pageNewestFirst(this.db, query, {
+      field: 'createdAt',
+      limit,
+      after,
+      belongs: inCollection('deliveries'),
+    });
     return {
-      data: docs.map((d) => {
+      data: page.docs.map((d) => {
         const { expireAt: _ttl, ...delivery } = d.data() as Delivery & { expireAt: unknown };
         return delivery;
       }),
-      next: snap.size > limit ? docs[docs.length - 1]!.id : null,
+      next: page.next,
     };
   }
 

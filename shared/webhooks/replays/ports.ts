@@ -22,7 +22,7 @@ export interface ReplayProgress {
 export interface ReplayStore {
   create(replay: Replay): Promise<{ created: true } | { created: false; conflictWith: string }>;
   get(workspaceId: string, id: string): Promise<Replay | undefined>;
-  /** Newest first; `after` is the last id of the previous page. */
+  /** Newest first; `after` is the previous page's cursor. */
   list(workspaceId: string, limit: number, after?: string): Promise<{ data: Replay[]; next: string | null }>;
   /** Running replays not yet dispatched in full, oldest first. */
   dispatching(limit: number): Promise<Replay[]>;

@@ -1,0 +1,10 @@
+import * as v from 'valibot';
+
+/** A resource id in a path or filter: URL-safe, at most 128 characters. */
+export const Id = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be an id'));
+
+/** The opaque `nextCursor` of a previous page, passed back as it was given. */
+export const Cursor = v.pipe(
+  v.string(),
+  v.regex(/^[A-Za-z0-9_-]{1,512}$/, 'must be a cursor from a previous page'),
+);
