@@ -14,6 +14,7 @@ import {
 } from '../../../shared/webhooks/subscriptions/manage-subscriptions.js';
 import type { SubscriptionStore } from '../../../shared/webhooks/subscriptions/ports.js';
 import { defineRoute } from '../http/route.js';
+import { Id } from '../http/schemas.js';
 
 /** What the subscription routes need. */
 export interface SubscriptionRouteDeps {
@@ -35,9 +36,9 @@ function manageDeps(deps: SubscriptionRouteDeps): SubscriptionDeps {
   };
 }
 
-const IdParams = v.object({ id: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/)) });
+const IdParams = v.object({ id: Id });
 const ListQuery = v.strictObject({
-  endpointId: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/))),
+  endpointId: v.optional(Id),
 });
 const SubscriptionFields = v.object({
   id: v.string(),

@@ -13,6 +13,7 @@ import {
 import type { WebhookStore } from '../../../shared/webhooks/ports.js';
 import type { SubscriptionStore } from '../../../shared/webhooks/subscriptions/ports.js';
 import { defineRoute } from '../http/route.js';
+import { Id } from '../http/schemas.js';
 
 /** What the webhook routes need. */
 export interface WebhookRouteDeps {
@@ -23,7 +24,7 @@ export interface WebhookRouteDeps {
   ids: Ids;
 }
 
-const IdParams = v.object({ id: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/)) });
+const IdParams = v.object({ id: Id });
 const EndpointFields = v.object({
   id: v.string(),
   workspaceId: v.string(),
