@@ -76,6 +76,7 @@ try {
       'recover_webhook_deliveries',
       'recover_stuck_syncs',
       'poll_mailboxes',
+      'prune',
     ])
       void fetch(`${functionsUrl}/control/jobs/${job}`, { method: 'POST' }).catch(() => undefined);
   }, 60_000);

@@ -42,7 +42,7 @@ variable "control_schedules" {
     poll_mailboxes             = "*/10 * * * *"
     recover_webhook_deliveries = "*/5 * * * *"
     dispatch_replays           = "* * * * *"
-    prune                      = "30 3 * * *"
+    prune                      = "*/10 * * * *"
   }
   description = "Cloud Scheduler cron per control job."
 }

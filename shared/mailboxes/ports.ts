@@ -19,9 +19,9 @@ export type MarkDeletingResult =
  * - `markDeleting` checks the workspace, turns the mailbox `deleting` and takes its sync lease for good in
  *   one transaction, so a sync in flight can no longer commit and no new sync starts; marking again is a
  *   no-op that answers the same way.
- * - `purgeBatch` deletes at most `limit` documents of the mailbox's data (messages, threads, events, sync
- *   runs, deliveries of its events with their attempts) and answers how many it deleted; 0 means none are
- *   left.
+ * - `purgeBatch` deletes at most `limit` documents of the mailbox's data and answers how many it deleted;
+ *   0 means none are left. Events go first (with them gone nothing of the mailbox is fanned out, replayed
+ *   or sent), then deliveries of its events with their attempts, then messages, threads and sync runs.
  * - `finish` removes the credential, the lease and the mailbox document together.
  */
 export interface MailboxDeletionStore {

@@ -130,6 +130,7 @@ export interface SyncStore {
     fields: Record<string, unknown>,
     events?: PendingEvent[],
   ): Promise<void>;
+  /** Records a finished run, unless its mailbox is gone or being deleted (a fenced-out sync leaves no trace). */
   recordRun(run: SyncRunRecord): Promise<void>;
 }
 

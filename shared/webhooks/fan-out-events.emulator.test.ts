@@ -112,3 +112,33 @@ describe('fan-out of a backlog', () => {
     expect(deps.tasks.tasks).toHaveLength(25);
   });
 });
+
+describe('fan-out of a mailbox being deleted', () => {
+  it('closes its pending events without deliveries', async () => {
+    const webhooks = new FirestoreWebhookStore(db);
+    await webhooks.createEndpoint(webhookEndpointFixture('we_closing', 'ws_closing'));
+    await db
+      .collection('mailboxes')
+      .doc('mbx_closing')
+      .set({ workspaceId: 'ws_closing', status: 'deleting' });
+    await event('evt_closing_1', 'mbx_closing', 'message.created', 1, 'ws_closing');
+    const tasks = new RecordingQueue();
+    const deps = {
+      webhooks,
+      subscriptions: new FirestoreSubscriptionStore(db),
+      tasks,
+      clock: new ManualClock(0),
+      deliverUrl: 'http://127.0.0.1:9/d',
+    };
+    expect(await fanOutEvents(deps, { mailboxId: 'mbx_closing' })).toEqual({ events: 1, deliveries: 0 });
+    const stored = await db
+      .collection('mailboxes')
+      .doc('mbx_closing')
+      .collection('events')
+      .doc('evt_closing_1')
+      .get();
+    expect(stored.data()).toMatchObject({ fanout: 'done', deliveries: 0 });
+    expect(tasks.tasks).toEqual([]);
+    expect((await db.collection('deliveries').where('mailboxId', '==', 'mbx_closing').get()).size).toBe(0);
+  });
+});

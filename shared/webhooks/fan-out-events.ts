@@ -23,7 +23,7 @@ export interface FanOutDeps {
  * Turns pending events (the outbox the sync commits) into deliveries: one per endpoint that takes the event
  * (see `endpointTakes`: its subscriptions, or its own filter while it has none), with
  * a deterministic id, created in the same transaction that marks the event fanned out — then enqueues the
- * first attempt of each. A crash between the two leaves deliveries whose first attempt is overdue;
+ * first attempt of each. Events of a mailbox being deleted are marked fanned out with none. A crash between the two leaves deliveries whose first attempt is overdue;
  * {@link recoverDeliveries} re-enqueues them under the same task name.
  */
 export async function fanOutEvents(
@@ -31,6 +31,7 @@ export async function fanOutEvents(
   options: { mailboxId?: string; limit?: number } = {},
 ): Promise<{ events: number; deliveries: number }> {
   const events = await deps.webhooks.pendingEvents(options.limit ?? 200, options.mailboxId);
+  const closed = await deps.webhooks.closedMailboxes([...new Set(events.map((e) => e.mailboxId))]);
   const routing = new Map<
     string,
     { endpoints: Awaited<ReturnType<WebhookStore['listEndpoints']>>; subscriptions: Subscription[] }
@@ -45,6 +46,11 @@ export async function fanOutEvents(
   let deliveries = 0;
   // events commit independently (one transaction each), so several are in flight at once
   await runPooled(events, FAN_OUT_WIDTH, async (event) => {
+    // a mailbox being deleted sends nothing more: its events are closed with no deliveries (and purged soon)
+    if (closed.has(event.mailboxId)) {
+      await deps.webhooks.commitFanOut(event, []);
+      return;
+    }
     const { endpoints, subscriptions } = routing.get(event.workspaceId)!;
     const now = deps.clock.now();
     const planned: Delivery[] = endpoints

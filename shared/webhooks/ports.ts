@@ -27,6 +27,8 @@ export interface WebhookStore {
   deleteEndpoint(workspaceId: string, id: string): Promise<boolean>;
   /** Events not yet fanned out (all mailboxes, or one), oldest first. */
   pendingEvents(limit: number, mailboxId?: string): Promise<MailmonEvent[]>;
+  /** Which of these mailboxes are being deleted (their events are no longer fanned out). */
+  closedMailboxes(mailboxIds: string[]): Promise<Set<string>>;
   /** Atomically: if the event is still pending, create its deliveries and mark it fanned out. */
   commitFanOut(event: MailmonEvent, deliveries: Delivery[]): Promise<boolean>;
   /** A delivery, whoever's it is (callers check the workspace). */

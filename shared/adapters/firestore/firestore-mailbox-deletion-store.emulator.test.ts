@@ -89,6 +89,19 @@ describe('deleting a mailbox on Firestore', () => {
     expect((await sync.getMailbox('mbx_fence'))?.status).toBe('deleting');
     const deps = { mailboxDeletion: store, gmailRelease: recordingRelease(), box, clock };
     await deleteMailbox(deps, { workspaceId: 'ws_1', mailboxId: 'mbx_fence' });
+    // the fenced-out sync records how it ended after the deletion finished: it leaves nothing behind
+    await sync.recordRun({
+      id: 'run_late',
+      mailboxId: 'mbx_fence',
+      kind: 'incremental',
+      previousCursor: '1',
+      nextCursor: null,
+      startedAt: clock.now(),
+      finishedAt: clock.now(),
+      outcome: 'lease_lost',
+      counts: { pages: 0, fetched: 0, events: 0, messagesWritten: 0, messagesDeleted: 0 },
+      error: 'lease lost',
+    });
     expect(await leftovers('mbx_fence')).toBe(0);
   });
 
@@ -108,6 +121,9 @@ describe('deleting a mailbox on Firestore', () => {
     );
     expect(first).toEqual({ outcome: 'in_progress', purged: 50 });
     expect((await db.collection('mailboxes').doc('mbx_big').get()).get('status')).toBe('deleting');
+    // events went first: nothing of the mailbox can be fanned out or sent while the rest is purged
+    expect((await db.collection('mailboxes').doc('mbx_big').collection('events').get()).size).toBe(0);
+    expect((await db.collection('mailboxes').doc('mbx_big').collection('messages').get()).size).toBe(40);
     expect(await leftovers('mbx_big')).toBeGreaterThan(0);
     expect(release.calls).toEqual(['stop:token-mbx_big', 'revoke:token-mbx_big']);
 

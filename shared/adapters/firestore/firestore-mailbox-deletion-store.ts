@@ -2,8 +2,10 @@ import type { Firestore } from '@google-cloud/firestore';
 import type { MailboxDeletionStore, MarkDeletingResult } from '../../mailboxes/ports.js';
 import type { SealedSecret } from '../../secrets/ports.js';
 
-// the mailbox's data, deleted child collections first so the mailbox document goes last
-const MAILBOX_COLLECTIONS = ['messages', 'threads', 'events', 'syncRuns'] as const;
+// events go first: once a mailbox's events are gone nothing of it can be fanned out, replayed or sent (an
+// attempt whose event is missing is refused); then its deliveries, then the mirror; the mailbox document last
+const BEFORE_DELIVERIES = ['events'] as const;
+const AFTER_DELIVERIES = ['messages', 'threads', 'syncRuns'] as const;
 
 /**
  * {@link MailboxDeletionStore} on Firestore. The deletion holds `mailboxes/{id}/lease/current` with a lease
@@ -53,7 +55,15 @@ export class FirestoreMailboxDeletionStore implements MailboxDeletionStore {
   }
 
   async purgeBatch(mailboxId: string, limit: number): Promise<number> {
-    for (const name of MAILBOX_COLLECTIONS) {
+    return (
+      (await this.purgeChildren(mailboxId, BEFORE_DELIVERIES, limit)) ||
+      (await this.purgeDeliveries(mailboxId, limit)) ||
+      this.purgeChildren(mailboxId, AFTER_DELIVERIES, limit)
+    );
+  }
+
+  private async purgeChildren(mailboxId: string, names: readonly string[], limit: number): Promise<number> {
+    for (const name of names) {
       const snap = await this.mailbox(mailboxId).collection(name).limit(limit).select().get();
       if (snap.empty) continue;
       const batch = this.db.batch();
@@ -61,6 +71,10 @@ export class FirestoreMailboxDeletionStore implements MailboxDeletionStore {
       await batch.commit();
       return snap.size;
     }
+    return 0;
+  }
+
+  private async purgeDeliveries(mailboxId: string, limit: number): Promise<number> {
     const deliveries = await this.db
       .collection('deliveries')
       .where('mailboxId', '==', mailboxId)

@@ -265,10 +265,16 @@ export class FirestoreSyncStore implements SyncStore {
   }
 
   async recordRun(run: SyncRunRecord): Promise<void> {
-    await this.mailbox(run.mailboxId)
-      .collection('syncRuns')
-      .doc(run.id)
-      .set({ ...run, expireAt: new Date(run.finishedAt + RUN_RETENTION_MS) });
+    const ref = this.mailbox(run.mailboxId);
+    // in one transaction with the mailbox read, so a deletion that finished meanwhile cannot be outlived
+    await this.db.runTransaction(async (tx) => {
+      const mailbox = await tx.get(ref);
+      if (!mailbox.exists || mailbox.get('status') === 'deleting') return;
+      tx.set(ref.collection('syncRuns').doc(run.id), {
+        ...run,
+        expireAt: new Date(run.finishedAt + RUN_RETENTION_MS),
+      });
+    });
   }
 }
 

@@ -83,6 +83,12 @@ export class FirestoreWebhookStore implements WebhookStore {
       .sort((a, b) => a.mailboxId.localeCompare(b.mailboxId) || a.seq - b.seq);
   }
 
+  async closedMailboxes(mailboxIds: string[]): Promise<Set<string>> {
+    if (mailboxIds.length === 0) return new Set();
+    const snaps = await this.db.getAll(...mailboxIds.map((id) => this.db.collection('mailboxes').doc(id)));
+    return new Set(snaps.filter((s) => s.get('status') === 'deleting').map((s) => s.id));
+  }
+
   async commitFanOut(event: MailmonEvent, deliveries: Delivery[]): Promise<boolean> {
     const ref = this.db.collection('mailboxes').doc(event.mailboxId).collection('events').doc(event.id);
     return this.db.runTransaction(async (tx) => {
