@@ -422,6 +422,12 @@ describe('workspace isolation', () => {
       events: { total: 3, pendingFanOut: 0 },
     });
     expect(health.msSinceLastSync).toBeGreaterThanOrEqual(60_000);
+    // a hint older than the cursor (a watch set up before the initial sync) never shows less than the cursor
+    await db.collection('mailboxes').doc('mbx_a').update({ hintHistoryId: '90' });
+    expect(await (await call('a', 'GET', '/v1/mailboxes/mbx_a/health')).json()).toMatchObject({
+      latestKnownHistoryId: '100',
+      cursorLagHistoryIds: 0,
+    });
   });
 
   it('GET /v1/observability counts only the caller’s workspace, nothing of another workspace', async () => {

@@ -38,6 +38,15 @@ describe('API keys', () => {
     expect(deps.workspaces.keys.get(record.keyId)?.lastUsedAt).toBe(first + 60_000);
   });
 
+  it('authenticates even when recording lastUsedAt fails', async () => {
+    const deps = setup();
+    const { apiKey } = await issueApiKey(deps, 'ws_1', 'ci');
+    deps.workspaces.touchApiKey = async () => {
+      throw new Error('datastore unavailable');
+    };
+    expect(await authenticateApiKey(deps, apiKey)).toBe('ws_1');
+  });
+
   it('refuses malformed, unknown, tampered and revoked keys', async () => {
     const deps = setup();
     const { apiKey, record } = await issueApiKey(deps, 'ws_1', 'ci');

@@ -66,7 +66,8 @@ export async function authenticateApiKey(
   if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return undefined;
   const now = deps.clock.now();
   if (record.lastUsedAt === null || now - record.lastUsedAt >= TOUCH_INTERVAL_MS) {
-    await deps.workspaces.touchApiKey(keyId, now);
+    // bookkeeping: a failed write of lastUsedAt must not fail the request it was made for
+    await deps.workspaces.touchApiKey(keyId, now).catch(() => undefined);
   }
   return record.workspaceId;
 }

@@ -85,7 +85,9 @@ export class FirestoreObservability {
     ]);
     const hints = [d.hintHistoryId, d.watchHistoryId].map(historyNumber).filter((h) => h !== null);
     const cursor = historyNumber(d.cursor);
-    const latest = hints.length > 0 ? Math.max(...hints) : cursor;
+    // the cursor itself is known history too: a watch registered before the initial sync hints lower
+    const known = cursor === null ? hints : [...hints, cursor];
+    const latest = known.length > 0 ? Math.max(...known) : null;
     const run = lastRun.docs[0]?.data();
     if (run) delete run.expireAt;
     return {
