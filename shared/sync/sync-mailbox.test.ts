@@ -201,6 +201,33 @@ describe('syncMailbox', () => {
     expect(await syncMailbox(t.deps, { mailboxId: 'mbx_1' })).toMatchObject({ outcome: 'skipped' });
   });
 
+  it('shows customers what a typed error says, but not the message of an unexpected one', async () => {
+    const t = setup();
+    t.gmail.add();
+    await syncMailbox(t.deps, { mailboxId: 'mbx_1' });
+    t.gmail.listHistory = async () => {
+      throw new Error('RESOURCE_EXHAUSTED projects/p/databases/(default) internal detail');
+    };
+    await expect(syncMailbox(t.deps, { mailboxId: 'mbx_1' })).rejects.toThrow('internal detail');
+    const shown = JSON.stringify([t.data().extra.lastError, t.store.runs.at(-1)]);
+    expect(shown).not.toContain('internal detail');
+    expect(t.data().extra.lastError).toMatchObject({
+      code: 'sync_failed',
+      message: expect.stringContaining('logs'),
+    });
+
+    t.gmail.listHistory = async () => {
+      throw new RetryAfterError('Gmail listHistory failed (429 rateLimitExceeded)', 60_000);
+    };
+    await expect(
+      syncMailbox({ ...t.deps, options: { maxRetries: 0 } }, { mailboxId: 'mbx_1' }),
+    ).rejects.toThrow();
+    expect(t.data().extra.lastError).toMatchObject({
+      code: 'retry_later',
+      message: 'Gmail listHistory failed (429 rateLimitExceeded)',
+    });
+  });
+
   it('backs off through a 429 storm honouring Retry-After, then finishes', async () => {
     const t = setup();
     for (let i = 0; i < 4; i += 1) t.gmail.add();

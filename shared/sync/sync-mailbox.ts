@@ -333,6 +333,16 @@ async function runOnce(run: Run, mailboxId: string): Promise<string> {
 }
 
 /**
+ * What a customer may read about a failed sync (`lastError`, sync runs): the messages of Mailmon's own typed
+ * errors, written to be shown; of anything else only that it failed, since its message can carry internals.
+ * The error itself is rethrown, so its detail reaches the logs.
+ */
+function publicMessage(error: unknown): string {
+  if (error instanceof RetryAfterError || error instanceof NonRetryableError) return error.message;
+  return 'The sync failed unexpectedly; it is retried, and the details are in the service logs.';
+}
+
+/**
  * Syncs one mailbox under a fenced lease: an initial or reconciling full sync when there is no cursor (or
  * one was interrupted: it resumes from its checkpoint), otherwise an incremental sync from the cursor.
  * Wakeups that arrive while it runs are not lost: it runs again before letting go. A revoked grant turns
@@ -402,21 +412,14 @@ export async function syncMailbox(deps: SyncDeps, request: { mailboxId: string }
         return { outcome: 'reconnect_required', runs, cursor: m.cursor };
       }
       const retry = error instanceof RetryAfterError;
+      const message = publicMessage(error);
       await store
         .updateMailbox(run.lease, clock.now(), {
           syncState: retry ? 'lagging' : 'failed',
-          lastError: {
-            code: retry ? 'retry_later' : 'sync_failed',
-            message: error instanceof Error ? error.message : String(error),
-            at: clock.now(),
-          },
+          lastError: { code: retry ? 'retry_later' : 'sync_failed', message, at: clock.now() },
         })
         .catch(() => undefined);
-      await record(
-        retry ? 'retry_later' : 'failed',
-        null,
-        error instanceof Error ? error.message : String(error),
-      );
+      await record(retry ? 'retry_later' : 'failed', null, message);
       await store.releaseLease(run.lease, clock.now(), { force: true }).catch(() => undefined);
       throw error;
     }
