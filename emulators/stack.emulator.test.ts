@@ -187,6 +187,10 @@ describe('the local stack, end to end', () => {
     expect(await job('renew_watches')).toMatchObject({ acted: 1, failed: 0 });
     expect((await mailbox.get()).get('watchExpiresAt')).toBeGreaterThan(Date.now() + 6 * 86_400_000);
     expect(await job('renew_watches')).toMatchObject({ acted: 0 });
+    // a watch that never started (its start failed at connect) is started too
+    await mailbox.update({ watchExpiresAt: null });
+    expect(await job('renew_watches')).toMatchObject({ acted: 1, failed: 0 });
+    expect((await mailbox.get()).get('watchExpiresAt')).toBeGreaterThan(Date.now() + 6 * 86_400_000);
 
     // a dropped notification: Gmail changed, nobody was told, the mailbox went quiet
     const missed = await stack.gmail.admin.addMessage(email, {

@@ -50,9 +50,10 @@ export function createOAuthCallbackFunction(rt: () => Promise<Runtime>): HttpFun
         { ...(state ? { state } : {}), ...(code ? { code } : {}), ...(error ? { error } : {}) },
       );
       if ('connected' in outcome) {
-        r.logger.info('mailbox connected', {
+        r.logger[outcome.deferred.length > 0 ? 'warn' : 'info']('mailbox connected', {
           mailboxId: outcome.mailboxId,
           reconnected: outcome.reconnected,
+          deferred: outcome.deferred,
         });
         if (outcome.returnUrl) {
           const back = new URL(outcome.returnUrl);

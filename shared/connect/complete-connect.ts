@@ -16,7 +16,15 @@ export interface RefreshTokenSealer {
 
 /** Outcome of the OAuth callback, each rendered as a page for the user. */
 export type ConnectOutcome =
-  | { connected: true; mailboxId: string; reconnected: boolean; emailAddress: string; returnUrl?: string }
+  | {
+      connected: true;
+      mailboxId: string;
+      reconnected: boolean;
+      emailAddress: string;
+      returnUrl?: string;
+      /** Steps after storing the mailbox that failed and are left to the control jobs. */
+      deferred: ('watch' | 'initial_sync')[];
+    }
   | ConnectRefusal
   | { failed: 'consent_denied' | 'exchange_failed' | 'mailbox_mismatch'; detail: string };
 
@@ -24,7 +32,9 @@ export type ConnectOutcome =
  * The OAuth callback: checks the state against the session (forged, replayed and expired states are
  * refused before any code exchange), claims the session exactly once, exchanges the code with its PKCE
  * verifier, seals the refresh token, creates or reconnects the mailbox, starts the Gmail watch and
- * dispatches the initial sync. The refresh token never leaves this function unsealed.
+ * dispatches the initial sync. Once the mailbox is stored the outcome is `connected`: a watch or dispatch
+ * that fails after that is listed in `deferred` and left to the control jobs. The refresh token never leaves
+ * this function unsealed.
  */
 export async function completeConnect(
   deps: {
@@ -78,18 +88,29 @@ export async function completeConnect(
     }
     throw error;
   }
-  const watch = await deps.watcher.watch(grant.refreshToken);
-  await deps.mailboxes.recordWatch(connected.mailboxId, watch);
-  await deps.dispatcher.dispatchSync({
-    mailboxId: connected.mailboxId,
-    reason: connected.reconnected ? 'reconnect' : 'connect',
-  });
+  // the mailbox and its credential are stored: the person is done. A watch or first sync that fails here is
+  // not theirs to retry; renew_watches starts a missing watch and recover_stuck_syncs syncs a mailbox never synced
+  const deferred: ('watch' | 'initial_sync')[] = [];
+  try {
+    await deps.mailboxes.recordWatch(connected.mailboxId, await deps.watcher.watch(grant.refreshToken));
+  } catch {
+    deferred.push('watch');
+  }
+  try {
+    await deps.dispatcher.dispatchSync({
+      mailboxId: connected.mailboxId,
+      reason: connected.reconnected ? 'reconnect' : 'connect',
+    });
+  } catch {
+    deferred.push('initial_sync');
+  }
   await deps.sessions.finish(claimed.id, { status: 'completed', mailboxId: connected.mailboxId });
   return {
     connected: true,
     mailboxId: connected.mailboxId,
     reconnected: connected.reconnected,
     emailAddress: grant.emailAddress,
+    deferred,
     ...(claimed.returnUrl ? { returnUrl: claimed.returnUrl } : {}),
   };
 }

@@ -103,6 +103,24 @@ describe('the connect flow', () => {
     expect(t.exchanged).toHaveLength(1);
     expect(JSON.stringify(t.registered)).not.toContain('rt-good');
     expect(t.dispatched).toEqual([{ mailboxId: 'mbx_1', reason: 'connect' }]);
+    expect(outcome).toMatchObject({ deferred: [] });
+  });
+
+  it('still connects when the watch or the first sync cannot be started, leaving them to the control jobs', async () => {
+    t.deps.watcher.watch = async () => {
+      throw new Error('Gmail watch failed (503)');
+    };
+    t.deps.dispatcher.dispatchSync = async () => {
+      throw new Error('Pub/Sub unavailable');
+    };
+    const { created, state } = await startFlow(t);
+    const outcome = await completeConnect(t.deps, { state, code: 'good' });
+    expect(outcome).toMatchObject({
+      connected: true,
+      mailboxId: 'mbx_1',
+      deferred: ['watch', 'initial_sync'],
+    });
+    expect((await t.sessions.get(created.id))?.status).toBe('completed');
   });
 
   it('refuses a replayed state without exchanging the code again', async () => {

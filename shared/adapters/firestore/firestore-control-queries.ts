@@ -21,12 +21,17 @@ export class FirestoreControlQueries implements ControlQueries {
   }
 
   async watchesExpiringBefore(before: number, limit: number): Promise<MailboxSummary[]> {
-    const snap = await this.active
-      .where('watchExpiresAt', '<', before)
-      .orderBy('watchExpiresAt')
-      .limit(limit)
-      .get();
-    return snap.docs.map(summary);
+    // mailboxes with no watch at all (its start failed at connect) come first: they get no pushes
+    const missing = await this.active.where('watchExpiresAt', '==', null).limit(limit).get();
+    const expiring =
+      missing.size < limit
+        ? await this.active
+            .where('watchExpiresAt', '<', before)
+            .orderBy('watchExpiresAt')
+            .limit(limit - missing.size)
+            .get()
+        : undefined;
+    return [...missing.docs, ...(expiring?.docs ?? [])].map(summary);
   }
 
   async staleMailboxes(before: number, limit: number): Promise<MailboxSummary[]> {
