@@ -650,6 +650,20 @@ describe('workspace isolation', () => {
   });
 });
 
+describe('query parameters', () => {
+  it('are refused with 400 problem JSON on a route that takes none, as unknown ones are elsewhere', async () => {
+    for (const path of ['/v1/webhook-endpoints?status=enabled', '/v1/mailboxes?limit=5&colour=blue']) {
+      const response = await call('a', 'GET', path);
+      expect(response.status).toBe(400);
+      expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(await response.json()).toMatchObject({
+        code: 'invalid_request',
+        errors: [expect.objectContaining({ in: 'query', path: expect.stringMatching(/^(status|colour)$/) })],
+      });
+    }
+  });
+});
+
 describe('invalid and fuzzed bodies', () => {
   // titles are built from `label`, so route-coverage.test.ts reads each `method`/`label` pair of this table
   const routes = [

@@ -134,7 +134,12 @@ export function createRouter<D>(
         bodyInput = parsed.value;
       }
       const params = parsePart(route.params, rawParams, 'path');
-      const query = parsePart(route.query, { ...(req.query as Record<string, unknown>) }, 'query');
+      const rawQuery = { ...(req.query as Record<string, unknown>) };
+      // an API route without query parameters refuses them, as routes with a query schema refuse unknown ones
+      if (!route.query && route.auth === 'apiKey')
+        for (const key of Object.keys(rawQuery))
+          errors.push({ in: 'query', path: key, message: 'is not a parameter of this route' });
+      const query = parsePart(route.query, rawQuery, 'query');
       const body = parsePart(route.body, bodyInput, 'body');
       if (errors.length > 0) {
         sendProblem(
