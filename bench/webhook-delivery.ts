@@ -38,12 +38,16 @@ export async function benchWebhookDelivery(count: number): Promise<void> {
   try {
     const box = new CredentialBox(new LocalKeyWrapper({ k: randomBytes(32).toString('base64') }, 'k'));
     const webhooks = new FirestoreWebhookStore(db);
-    const endpoint = await createEndpoint({ webhooks, box, clock: systemClock, ids: randomIds }, 'ws_bench', {
-      url: receiver.url,
-      description: '',
-      eventTypes: [],
-      mailboxIds: [],
-    });
+    const endpoint = await createEndpoint(
+      { webhooks, box, clock: systemClock, ids: randomIds, unknownMailboxes: async () => [] },
+      'ws_bench',
+      {
+        url: receiver.url,
+        description: '',
+        eventTypes: [],
+        mailboxIds: [],
+      },
+    );
     const writer = db.bulkWriter();
     const events = Array.from({ length: count }, (_, i) => ({
       id: `evt_${i}`,

@@ -224,6 +224,23 @@ describe('workspace isolation', () => {
     expect((await call('a', 'GET', `/v1/webhook-endpoints/${endpointOfB}`)).status).toBe(404);
     expect(await ids('a', '/v1/webhook-endpoints')).not.toContain(endpointOfB);
     expect((await call('b', 'GET', `/v1/webhook-endpoints/${endpointOfB}`)).status).toBe(200);
+    // another workspace's mailbox cannot be named in an endpoint's filter, on create or update
+    const before = await snapshot();
+    for (const [method, path] of [
+      ['POST', '/v1/webhook-endpoints'],
+      ['PATCH', `/v1/webhook-endpoints/${endpointOfB}`],
+    ] as const) {
+      const refused = await call('b', method, path, {
+        url: 'https://hooks.example/b2',
+        mailboxIds: ['mbx_a'],
+      });
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toMatchObject({
+        code: 'unknown_mailbox',
+        detail: expect.stringContaining('mbx_a'),
+      });
+    }
+    expect(await snapshot()).toBe(before);
     expect((await call('b', 'DELETE', `/v1/webhook-endpoints/${endpointOfB}`)).status).toBe(204);
   });
 

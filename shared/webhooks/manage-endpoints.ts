@@ -3,6 +3,7 @@ import type { Clock } from '../core/clock.js';
 import type { Ids } from '../core/ids.js';
 import { EVENT_TYPES } from '../events/event.js';
 import type { CredentialBox } from '../secrets/credentials.js';
+import { assertWorkspaceMailboxes, type UnknownMailboxes } from './check-mailboxes.js';
 import { endpointSecretContext } from './endpoint-secrets.js';
 import type { WebhookEndpoint } from './model.js';
 import type { WebhookStore } from './ports.js';
@@ -43,12 +44,16 @@ export function publicEndpoint(e: WebhookEndpoint) {
 
 type Deps = { webhooks: WebhookStore; box: Pick<CredentialBox, 'sealSecret'>; clock: Clock; ids: Ids };
 
-/** Creates an endpoint with a fresh signing secret, stored sealed; the secret is returned only here. */
+/**
+ * Creates an endpoint with a fresh signing secret, stored sealed; the secret is returned only here. Throws
+ * `NonRetryableError` (`unknown_mailbox`) and writes nothing when a filtered mailbox is not the workspace's.
+ */
 export async function createEndpoint(
-  deps: Deps,
+  deps: Deps & { unknownMailboxes: UnknownMailboxes },
   workspaceId: string,
   input: v.InferOutput<typeof CreateEndpointInput>,
 ) {
+  await assertWorkspaceMailboxes(deps.unknownMailboxes, workspaceId, input.mailboxIds);
   const id = deps.ids.random('we');
   const secret = generateWebhookSecret();
   const now = deps.clock.now();
@@ -74,6 +79,28 @@ export async function createEndpoint(
   };
   await deps.webhooks.createEndpoint(endpoint);
   return { ...publicEndpoint(endpoint), secret };
+}
+
+/**
+ * Changes an endpoint's settings; re-enabling it clears its failure streak. Undefined when the endpoint is not
+ * the workspace's; throws `NonRetryableError` (`unknown_mailbox`) and writes nothing for a filtered mailbox
+ * that is not the workspace's.
+ */
+export async function updateEndpointSettings(
+  deps: Pick<Deps, 'webhooks' | 'clock'> & { unknownMailboxes: UnknownMailboxes },
+  workspaceId: string,
+  id: string,
+  input: v.InferOutput<typeof UpdateEndpointInput>,
+) {
+  await assertWorkspaceMailboxes(deps.unknownMailboxes, workspaceId, input.mailboxIds ?? []);
+  const fields = {
+    ...input,
+    ...(input.status === 'enabled' ? { disabledReason: null, failingSince: null } : {}),
+    updatedAt: deps.clock.now(),
+  };
+  if (!(await deps.webhooks.updateEndpoint(workspaceId, id, fields))) return undefined;
+  const updated = await deps.webhooks.getEndpoint(workspaceId, id);
+  return updated && publicEndpoint(updated);
 }
 
 /**

@@ -29,10 +29,7 @@ function manageDeps(deps: SubscriptionRouteDeps): SubscriptionDeps {
   return {
     ...deps,
     endpointExists: async (workspaceId, id) => !!(await deps.webhooks.getEndpoint(workspaceId, id)),
-    unknownMailboxes: async (workspaceId, ids) => {
-      const found = await Promise.all(ids.map((id) => deps.reads.getMailbox(workspaceId, id)));
-      return ids.filter((_, i) => !found[i]);
-    },
+    unknownMailboxes: (workspaceId, ids) => deps.reads.unknownMailboxes(workspaceId, ids),
   };
 }
 

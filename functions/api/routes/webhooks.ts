@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import type { FirestoreReadModel } from '../../../shared/adapters/firestore/firestore-read-model.js';
 import type { Clock } from '../../../shared/core/clock.js';
 import type { Ids } from '../../../shared/core/ids.js';
 import { problem } from '../../../shared/runtime/problem.js';
@@ -9,6 +10,7 @@ import {
   publicEndpoint,
   rotateEndpointSecret,
   UpdateEndpointInput,
+  updateEndpointSettings,
 } from '../../../shared/webhooks/manage-endpoints.js';
 import type { WebhookStore } from '../../../shared/webhooks/ports.js';
 import type { SubscriptionStore } from '../../../shared/webhooks/subscriptions/ports.js';
@@ -19,10 +21,16 @@ import { Id } from '../http/schemas.js';
 export interface WebhookRouteDeps {
   webhooks: WebhookStore;
   subscriptions: SubscriptionStore;
+  reads: FirestoreReadModel;
   box: Pick<CredentialBox, 'sealSecret'>;
   clock: Clock;
   ids: Ids;
 }
+
+const withMailboxCheck = (deps: WebhookRouteDeps) => ({
+  ...deps,
+  unknownMailboxes: (workspaceId: string, ids: string[]) => deps.reads.unknownMailboxes(workspaceId, ids),
+});
 
 const IdParams = v.object({ id: Id });
 const EndpointFields = v.object({
@@ -61,7 +69,7 @@ export const webhookRoutes = [
     body: CreateEndpointInput,
     responses: { 201: { description: 'Created', schema: EndpointWithSecret } },
     async handle({ deps, workspaceId, body }) {
-      return { status: 201, body: await createEndpoint(deps, workspaceId, body) };
+      return { status: 201, body: await createEndpoint(withMailboxCheck(deps), workspaceId, body) };
     },
   }),
   defineRoute<WebhookRouteDeps>({
@@ -104,16 +112,8 @@ export const webhookRoutes = [
     body: UpdateEndpointInput,
     responses: { 200: { description: 'Updated', schema: Endpoint } },
     async handle({ deps, workspaceId, params, body }) {
-      const fields = {
-        ...body,
-        ...(body.status === 'enabled' ? { disabledReason: null, failingSince: null } : {}),
-        updatedAt: deps.clock.now(),
-      };
-      if (!(await deps.webhooks.updateEndpoint(workspaceId, params.id, fields))) return notFound();
-      return {
-        status: 200,
-        body: publicEndpoint((await deps.webhooks.getEndpoint(workspaceId, params.id))!),
-      };
+      const updated = await updateEndpointSettings(withMailboxCheck(deps), workspaceId, params.id, body);
+      return updated ? { status: 200, body: updated } : notFound();
     },
   }),
   defineRoute<WebhookRouteDeps, typeof IdParams>({

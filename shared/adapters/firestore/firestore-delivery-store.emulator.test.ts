@@ -173,12 +173,16 @@ describe('attempts through FirestoreDeliveryStore', () => {
     const box = new CredentialBox(new LocalKeyWrapper({ k: randomBytes(32).toString('base64') }, 'k'));
     const clock = new ManualClock(Date.UTC(2026, 5, 1));
     const webhooks = new FirestoreWebhookStore(db);
-    const { id: endpointId } = await createEndpoint({ webhooks, box, clock, ids: randomIds }, 'ws_cap', {
-      url: 'https://hooks.example/slow',
-      description: '',
-      eventTypes: [],
-      mailboxIds: [],
-    });
+    const { id: endpointId } = await createEndpoint(
+      { webhooks, box, clock, ids: randomIds, unknownMailboxes: async () => [] },
+      'ws_cap',
+      {
+        url: 'https://hooks.example/slow',
+        description: '',
+        eventTypes: [],
+        mailboxIds: [],
+      },
+    );
     for (const n of [1, 2, 3]) {
       await db
         .collection('mailboxes')

@@ -52,6 +52,13 @@ export class FirestoreReadModel {
     return snap.exists && snap.get('workspaceId') === workspaceId ? view(snap.id, snap.data()!) : undefined;
   }
 
+  /** The given mailbox ids that are not the workspace's. */
+  async unknownMailboxes(workspaceId: string, ids: string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const snaps = await this.db.getAll(...ids.map((id) => this.db.collection('mailboxes').doc(id)));
+    return ids.filter((_, i) => snaps[i]?.get('workspaceId') !== workspaceId);
+  }
+
   /** Newest first; `after` is the previous page's cursor. */
   async listMailboxes(
     workspaceId: string,

@@ -3,6 +3,7 @@ import type { Clock } from '../../core/clock.js';
 import { NonRetryableError } from '../../core/errors.js';
 import type { Ids } from '../../core/ids.js';
 import { EVENT_TYPES } from '../../events/event.js';
+import { assertWorkspaceMailboxes } from '../check-mailboxes.js';
 import type { Subscription } from './model.js';
 import type { SubscriptionStore } from './ports.js';
 
@@ -40,14 +41,8 @@ export interface SubscriptionDeps {
   unknownMailboxes(workspaceId: string, mailboxIds: string[]): Promise<string[]>;
 }
 
-async function checkMailboxes(deps: SubscriptionDeps, workspaceId: string, mailboxIds: 'all' | string[]) {
-  if (mailboxIds === 'all') return;
-  const unknown = await deps.unknownMailboxes(workspaceId, [...new Set(mailboxIds)]);
-  if (unknown.length > 0)
-    throw new NonRetryableError(
-      `No such mailbox in this workspace: ${unknown.join(', ')}`,
-      'unknown_mailbox',
-    );
+function checkMailboxes(deps: SubscriptionDeps, workspaceId: string, mailboxIds: 'all' | string[]) {
+  return assertWorkspaceMailboxes((ws, ids) => deps.unknownMailboxes(ws, ids), workspaceId, mailboxIds);
 }
 
 function unique<T>(list: 'all' | T[]): 'all' | T[] {
