@@ -93,6 +93,24 @@ resource "google_firestore_index" "composite" {
   }
 }
 
+# the TTL fields were managed by a resource of their own before; keep them in place, do not recreate them
+moved {
+  from = google_firestore_field.ttl["syncRuns"]
+  to   = google_firestore_field.override["syncRuns.expireAt"]
+}
+moved {
+  from = google_firestore_field.ttl["deliveries"]
+  to   = google_firestore_field.override["deliveries.expireAt"]
+}
+moved {
+  from = google_firestore_field.ttl["localTasks"]
+  to   = google_firestore_field.override["localTasks.expireAt"]
+}
+moved {
+  from = google_firestore_field.ttl["connectSessions"]
+  to   = google_firestore_field.override["connectSessions.expireAt"]
+}
+
 resource "google_firestore_field" "override" {
   for_each   = { for f in local.field_overrides : "${f.collectionGroup}.${f.fieldPath}" => f }
   database   = google_firestore_database.default.name

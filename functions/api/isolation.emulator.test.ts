@@ -668,6 +668,14 @@ describe('workspace isolation', () => {
 });
 
 describe('query parameters', () => {
+  it('refuse a cursor a list did not give out with 400 invalid_cursor, rather than answer an empty last page', async () => {
+    for (const path of ['/v1/deliveries?cursor=dlv_0123', '/v1/messages?cursor=bm90LWEtY3Vyc29y']) {
+      const response = await call('a', 'GET', path);
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ code: 'invalid_cursor' });
+    }
+  });
+
   it('are refused with 400 problem JSON on a route that takes none, as unknown ones are elsewhere', async () => {
     for (const path of ['/v1/webhook-endpoints?status=enabled', '/v1/mailboxes?limit=5&colour=blue']) {
       const response = await call('a', 'GET', path);

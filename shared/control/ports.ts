@@ -10,7 +10,7 @@ export interface MailboxSummary {
 
 /** Queries the control jobs run; each returns at most `limit` rows, oldest first where it matters. */
 export interface ControlQueries {
-  /** Active mailboxes whose watch expires before `before` (or never started). */
+  /** Active mailboxes whose watch expires before `before`, and those whose watch never started (up to `limit` of each). */
   watchesExpiringBefore(before: number, limit: number): Promise<MailboxSummary[]>;
   /** Active mailboxes not synced successfully since `before`. */
   staleMailboxes(before: number, limit: number): Promise<MailboxSummary[]>;

@@ -97,11 +97,12 @@ export async function runControlJob(deps: ControlDeps, job: ControlJob): Promise
       );
       return report;
     case 'prune': {
-      const pruned = await deps.queries.pruneExpired(now, batch);
+      // one half failing does not stop the other: unfinished mailbox deletions matter most
+      const pruned = await deps.queries.pruneExpired(now, batch).catch(() => undefined);
       const deletions = await deps.resumeDeletions();
-      report.acted = Object.values(pruned).reduce((a, b) => a + b, 0) + deletions.deleted;
+      report.acted = Object.values(pruned ?? {}).reduce((a, b) => a + b, 0) + deletions.deleted;
       report.examined = report.acted + deletions.examined - deletions.deleted;
-      report.failed = deletions.failed;
+      report.failed = deletions.failed + (pruned ? 0 : 1);
       report.details = { ...pruned, mailboxesDeleted: deletions.deleted };
       return report;
     }

@@ -173,7 +173,7 @@ export interface AttemptRecord {
 export type RecordResult = 'recorded' | 'stale' | 'endpoint_changed';
 
 /** Outcome of asking for a concurrency slot on an endpoint. */
-export type SlotGrant = { acquired: true } | { acquired: false; retryAfterMs: number };
+export type SlotGrant = { acquired: boolean };
 
 /**
  * Storage for delivery attempts. Implementations guarantee:

@@ -21,17 +21,13 @@ export class FirestoreControlQueries implements ControlQueries {
   }
 
   async watchesExpiringBefore(before: number, limit: number): Promise<MailboxSummary[]> {
-    // mailboxes with no watch at all (its start failed at connect) come first: they get no pushes
-    const missing = await this.active.where('watchExpiresAt', '==', null).limit(limit).get();
-    const expiring =
-      missing.size < limit
-        ? await this.active
-            .where('watchExpiresAt', '<', before)
-            .orderBy('watchExpiresAt')
-            .limit(limit - missing.size)
-            .get()
-        : undefined;
-    return [...missing.docs, ...(expiring?.docs ?? [])].map(summary);
+    // mailboxes with no watch at all (its start failed at connect) and expiring ones each get their own
+    // batch, so watches that keep failing to start never crowd out renewals
+    const [missing, expiring] = await Promise.all([
+      this.active.where('watchExpiresAt', '==', null).limit(limit).get(),
+      this.active.where('watchExpiresAt', '<', before).orderBy('watchExpiresAt').limit(limit).get(),
+    ]);
+    return [...missing.docs, ...expiring.docs].map(summary);
   }
 
   async staleMailboxes(before: number, limit: number): Promise<MailboxSummary[]> {

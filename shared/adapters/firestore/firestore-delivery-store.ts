@@ -205,14 +205,9 @@ export class FirestoreDeliveryStore implements DeliveryStore {
     }
     // every slot is taken: take over one whose holder's lease ran out, if any
     const taken = await slots.get();
-    let soonest = Number.POSITIVE_INFINITY;
     for (const slot of taken.docs) {
       if (Number(slot.id) >= options.limit) continue;
-      const expiresAt = slot.get('expiresAt') as number;
-      if (expiresAt > options.now) {
-        soonest = Math.min(soonest, expiresAt);
-        continue;
-      }
+      if ((slot.get('expiresAt') as number) > options.now) continue;
       try {
         // the precondition makes two takers of one expired slot race: one wins
         const write = await slot.ref.update(lease, { lastUpdateTime: slot.updateTime });
@@ -222,10 +217,7 @@ export class FirestoreDeliveryStore implements DeliveryStore {
         if ((error as { code?: number }).code !== FAILED_PRECONDITION) throw error;
       }
     }
-    return {
-      acquired: false,
-      retryAfterMs: Number.isFinite(soonest) ? Math.max(1, soonest - options.now) : 1,
-    };
+    return { acquired: false };
   }
 
   async releaseSlot(endpointId: string, holder: string): Promise<void> {

@@ -111,7 +111,7 @@ describe('replays on Firestore', () => {
     const replay = result.created;
     // the first 10 events in time order are 5 of each mailbox; the endpoint takes only message.created
     expect(replay).toMatchObject({ state: 'running', enqueued: 5 });
-    // disabled mid-replay, the endpoint still gets its deliveries (they fail when attempted, visibly)
+    // disabled mid-replay, the endpoint still gets its deliveries (an attempt refuses them as endpoint_disabled)
     await new FirestoreWebhookStore(db).updateEndpoint('ws_win', 'we_win', { status: 'disabled' });
     // other tests' replays share the project: the job's totals are theirs too, so this replay is read back
     expect((await dispatchReplays(d, { batchesPerReplay: 10 })).failed).toBe(0);

@@ -20,7 +20,8 @@ function toEvent(data: FirebaseFirestore.DocumentData): MailmonEvent {
 
 function toReplay(data: FirebaseFirestore.DocumentData): Replay {
   const { expireAt: _ttl, ...replay } = data;
-  return replay as Replay;
+  // a replay stored before dispatchedAt existed has not finished dispatching
+  return { ...replay, dispatchedAt: replay.dispatchedAt ?? null } as Replay;
 }
 
 function sameCursor(a: ReplayCursor, b: ReplayCursor): boolean {
@@ -63,8 +64,7 @@ export class FirestoreReplayStore implements ReplayStore {
   async get(workspaceId: string, id: string): Promise<Replay | undefined> {
     const snap = await this.replays().doc(id).get();
     if (!snap.exists || snap.get('workspaceId') !== workspaceId) return undefined;
-    const { expireAt: _ttl, ...replay } = snap.data()!;
-    return replay as Replay;
+    return toReplay(snap.data()!);
   }
 
   async list(workspaceId: string, limit: number, after?: string) {
@@ -211,7 +211,7 @@ export class FirestoreReplayStore implements ReplayStore {
     return this.db.runTransaction(async (tx) => {
       const snap = await tx.get(ref);
       if (!snap.exists || snap.get('workspaceId') !== workspaceId) return undefined;
-      const { expireAt: _ttl, ...replay } = snap.data() as Replay & { expireAt: unknown };
+      const replay = toReplay(snap.data()!);
       if (replay.state !== 'running') return replay;
       const lock = await tx.get(this.lock(replay.endpointId));
       tx.update(ref, { state: 'cancelled', cancelledAt: now, updatedAt: now });
@@ -246,6 +246,17 @@ export class FirestoreReplayStore implements ReplayStore {
         if (changed) failed += 1;
       }
     }
+  }
+
+  async hasPending(replayId: string): Promise<boolean> {
+    const snap = await this.db
+      .collection('deliveries')
+      .where('replayId', '==', replayId)
+      .where('state', '==', 'pending')
+      .limit(1)
+      .select()
+      .get();
+    return !snap.empty;
   }
 
   async progress(replayId: string): Promise<ReplayProgress> {

@@ -38,11 +38,10 @@ describe('pageNewestFirst', () => {
     expect(third.next).toBeNull();
   });
 
-  it('answers an empty last page for a cursor that does not decode or points into another collection', async () => {
-    expect(await page('not-a-cursor')).toEqual({ docs: [], next: null });
+  it('refuses a cursor that does not decode or points into another collection, rather than end the list', async () => {
     const foreign = Buffer.from(JSON.stringify([3, 'mailboxes/mbx_1'])).toString('base64url');
-    expect(await page(foreign)).toEqual({ docs: [], next: null });
     const nested = Buffer.from(JSON.stringify([3, 'pagingItems/a/sub/x'])).toString('base64url');
-    expect(await page(nested)).toEqual({ docs: [], next: null });
+    for (const cursor of ['not-a-cursor', 'dlv_0123456789', foreign, nested])
+      await expect(page(cursor)).rejects.toMatchObject({ code: 'invalid_cursor' });
   });
 });

@@ -1,4 +1,5 @@
 import { FieldPath, type Firestore, type Query, type QueryDocumentSnapshot } from '@google-cloud/firestore';
+import { NonRetryableError } from '../../core/errors.js';
 
 function encode(value: number, path: string): string {
   return Buffer.from(JSON.stringify([value, path])).toString('base64url');
@@ -20,7 +21,8 @@ function decode(cursor: string): { value: number; path: string } | undefined {
  * One page of `query`, newest first: ordered by the numeric `field` descending, then by document path. The
  * cursor is an opaque position (the last item's `field` value and document path), not a document to look up,
  * so a page whose last document was deleted meanwhile still goes on where it ended. A cursor that does not
- * decode, or names a document `belongs` refuses (another collection), answers an empty last page.
+ * decode, or names a document `belongs` refuses (another collection), throws `NonRetryableError`
+ * (`invalid_cursor`).
  */
 export async function pageNewestFirst(
   db: Firestore,
@@ -30,7 +32,12 @@ export async function pageNewestFirst(
   let ordered = query.orderBy(options.field, 'desc').orderBy(FieldPath.documentId(), 'desc');
   if (options.after !== undefined) {
     const position = decode(options.after);
-    if (!position || !options.belongs(position.path)) return { docs: [], next: null };
+    // a cursor from elsewhere (or from before cursors were positions) must not look like the end of the list
+    if (!position || !options.belongs(position.path))
+      throw new NonRetryableError(
+        'The cursor was not given out by this list; start again without it.',
+        'invalid_cursor',
+      );
     ordered = ordered.startAfter(position.value, db.doc(position.path));
   }
   const snap = await ordered.limit(options.limit + 1).get();

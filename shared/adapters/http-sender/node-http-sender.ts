@@ -28,6 +28,8 @@ export interface NodeHttpSenderOptions {
   connectTo?: ConnectPolicy;
 }
 
+const IDLE_SOCKET_MS = 4_000;
+
 /** Raised inside the socket's lookup when a host resolves to an address the policy refuses. */
 class RefusedAddressError extends Error {
   readonly code = 'EADDRREFUSED';
@@ -91,9 +93,10 @@ export class NodeHttpSender implements HttpSender {
   private readonly timeoutMs: number;
   private readonly maxResponseBytes: number;
   private readonly lookup: LookupFunction | undefined;
-  // own agents: a socket opened under this sender's connect policy is only ever reused by this sender
-  private readonly httpAgent = new HttpAgent({ keepAlive: true });
-  private readonly httpsAgent = new HttpsAgent({ keepAlive: true });
+  // own agents: a socket opened under this sender's connect policy is only ever reused by this sender; an idle
+  // socket is closed after 4 s (as fetch does), before a receiver's own keep-alive timeout can reset it mid-reuse
+  private readonly httpAgent = new HttpAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS });
+  private readonly httpsAgent = new HttpsAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS });
 
   constructor(options: NodeHttpSenderOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 15_000;

@@ -98,7 +98,7 @@ export async function dispatchReplay(deps: DispatchDeps, replay: Replay): Promis
  */
 export async function dispatchReplays(
   deps: DispatchDeps,
-  options: { limit?: number; batchesPerReplay?: number } = {},
+  options: { limit?: number; batchesPerReplay?: number; completionChecks?: number } = {},
 ): Promise<{ examined: number; deliveries: number; completed: number; failed: number }> {
   const limit = options.limit ?? 20;
   const dispatching = await deps.replays.dispatching(limit);
@@ -120,11 +120,12 @@ export async function dispatchReplays(
       failed += 1;
     }
   }
-  const delivering = await deps.replays.delivering(limit);
+  // a check is one small query, so many replays waiting on slow endpoints do not hold up the others for long
+  const delivering = await deps.replays.delivering(options.completionChecks ?? 200);
   for (const replay of delivering) {
     try {
       // no delivery of a dispatched replay becomes pending again, so none pending now means none ever
-      if ((await deps.replays.progress(replay.id)).pending > 0) continue;
+      if (await deps.replays.hasPending(replay.id)) continue;
       if (await deps.replays.complete(replay.id, deps.clock.now())) completed += 1;
     } catch {
       failed += 1;

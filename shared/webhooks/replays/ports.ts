@@ -55,4 +55,6 @@ export interface ReplayStore {
   /** Fails the replay's deliveries still pending (reason `replay_cancelled`); answers how many. */
   failPending(replayId: string, now: number): Promise<number>;
   progress(replayId: string): Promise<ReplayProgress>;
+  /** Whether any of the replay's deliveries is still pending. */
+  hasPending(replayId: string): Promise<boolean>;
 }

@@ -3,7 +3,7 @@ import type { Clock } from '../../core/clock.js';
 import { NonRetryableError } from '../../core/errors.js';
 import type { Ids } from '../../core/ids.js';
 import { EVENT_TYPES } from '../../events/event.js';
-import { assertWorkspaceMailboxes } from '../check-mailboxes.js';
+import { assertWorkspaceMailboxes, type UnknownMailboxes } from '../check-mailboxes.js';
 import type { Subscription } from './model.js';
 import type { SubscriptionStore } from './ports.js';
 
@@ -38,11 +38,7 @@ export interface SubscriptionDeps {
   /** Whether the endpoint is the workspace's. */
   endpointExists(workspaceId: string, endpointId: string): Promise<boolean>;
   /** The given mailbox ids that are not the workspace's. */
-  unknownMailboxes(workspaceId: string, mailboxIds: string[]): Promise<string[]>;
-}
-
-function checkMailboxes(deps: SubscriptionDeps, workspaceId: string, mailboxIds: 'all' | string[]) {
-  return assertWorkspaceMailboxes((ws, ids) => deps.unknownMailboxes(ws, ids), workspaceId, mailboxIds);
+  unknownMailboxes: UnknownMailboxes;
 }
 
 function unique<T>(list: 'all' | T[]): 'all' | T[] {
@@ -64,7 +60,7 @@ export async function createSubscription(
       `No such webhook endpoint in this workspace: ${input.endpointId}`,
       'unknown_endpoint',
     );
-  await checkMailboxes(deps, workspaceId, input.mailboxIds);
+  await assertWorkspaceMailboxes(deps.unknownMailboxes, workspaceId, input.mailboxIds);
   const now = deps.clock.now();
   const subscription: Subscription = {
     id: deps.ids.random('sub'),
@@ -87,7 +83,8 @@ export async function updateSubscription(
   input: v.InferOutput<typeof UpdateSubscriptionInput>,
 ): Promise<Subscription | undefined> {
   if (!(await deps.subscriptions.get(workspaceId, id))) return undefined;
-  if (input.mailboxIds !== undefined) await checkMailboxes(deps, workspaceId, input.mailboxIds);
+  if (input.mailboxIds !== undefined)
+    await assertWorkspaceMailboxes(deps.unknownMailboxes, workspaceId, input.mailboxIds);
   const fields = {
     ...(input.mailboxIds !== undefined ? { mailboxIds: unique(input.mailboxIds) } : {}),
     ...(input.eventTypes !== undefined ? { eventTypes: unique(input.eventTypes) } : {}),

@@ -171,8 +171,7 @@ export class MemoryDeliveryStore implements DeliveryStore {
       held.set(holder, options.now + options.leaseMs);
       return { acquired: true };
     }
-    const soonest = Math.min(...held.values());
-    return { acquired: false, retryAfterMs: Math.max(1, soonest - options.now) };
+    return { acquired: false };
   }
 
   async releaseSlot(endpointId: string, holder: string): Promise<void> {
