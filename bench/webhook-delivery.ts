@@ -39,7 +39,7 @@ export async function benchWebhookDelivery(count: number): Promise<void> {
     const box = new CredentialBox(new LocalKeyWrapper({ k: randomBytes(32).toString('base64') }, 'k'));
     const webhooks = new FirestoreWebhookStore(db);
     const endpoint = await createEndpoint(
-      { webhooks, box, clock: systemClock, ids: randomIds, unknownMailboxes: async () => [] },
+      { webhooks, box, clock: systemClock, ids: randomIds, reads: { unknownMailboxes: async () => [] } },
       'ws_bench',
       {
         url: receiver.url,

@@ -27,7 +27,7 @@ describe('delivery through an outage', () => {
     const box = new CredentialBox(new LocalKeyWrapper({ k: randomBytes(32).toString('base64') }, 'k'));
     const queue = new RecordingQueue();
     const { secret, id: endpointId } = await createEndpoint(
-      { webhooks, box, clock, ids: randomIds, unknownMailboxes: async () => [] },
+      { webhooks, box, clock, ids: randomIds, reads: { unknownMailboxes: async () => [] } },
       'ws_day',
       { url: 'http://127.0.0.1:9/hook', description: '', eventTypes: [], mailboxIds: [] },
     );

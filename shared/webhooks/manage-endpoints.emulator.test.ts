@@ -18,7 +18,7 @@ function world() {
   const clock = new ManualClock(Date.UTC(2026, 5, 1));
   const webhooks = new FirestoreWebhookStore(db);
   const box = new CredentialBox(new LocalKeyWrapper({ k: randomBytes(32).toString('base64') }, 'k'));
-  const deps = { webhooks, box, clock, ids: randomIds, unknownMailboxes: async () => [] };
+  const deps = { webhooks, box, clock, ids: randomIds, reads: { unknownMailboxes: async () => [] } };
   const create = () =>
     createEndpoint(deps, 'ws_rot', {
       url: 'https://hooks.example/rot',

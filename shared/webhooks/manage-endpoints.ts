@@ -3,7 +3,7 @@ import type { Clock } from '../core/clock.js';
 import type { Ids } from '../core/ids.js';
 import { EVENT_TYPES } from '../events/event.js';
 import type { CredentialBox } from '../secrets/credentials.js';
-import { assertWorkspaceMailboxes, type UnknownMailboxes } from './check-mailboxes.js';
+import { assertWorkspaceMailboxes, type MailboxReads } from './check-mailboxes.js';
 import { endpointSecretContext } from './endpoint-secrets.js';
 import type { WebhookEndpoint } from './model.js';
 import type { WebhookStore } from './ports.js';
@@ -49,11 +49,11 @@ type Deps = { webhooks: WebhookStore; box: Pick<CredentialBox, 'sealSecret'>; cl
  * `NonRetryableError` (`unknown_mailbox`) and writes nothing when a filtered mailbox is not the workspace's.
  */
 export async function createEndpoint(
-  deps: Deps & { unknownMailboxes: UnknownMailboxes },
+  deps: Deps & { reads: MailboxReads },
   workspaceId: string,
   input: v.InferOutput<typeof CreateEndpointInput>,
 ) {
-  await assertWorkspaceMailboxes(deps.unknownMailboxes, workspaceId, input.mailboxIds);
+  await assertWorkspaceMailboxes(deps.reads, workspaceId, input.mailboxIds);
   const id = deps.ids.random('we');
   const secret = generateWebhookSecret();
   const now = deps.clock.now();
@@ -87,12 +87,12 @@ export async function createEndpoint(
  * that is not the workspace's.
  */
 export async function updateEndpointSettings(
-  deps: Pick<Deps, 'webhooks' | 'clock'> & { unknownMailboxes: UnknownMailboxes },
+  deps: Pick<Deps, 'webhooks' | 'clock'> & { reads: MailboxReads },
   workspaceId: string,
   id: string,
   input: v.InferOutput<typeof UpdateEndpointInput>,
 ) {
-  await assertWorkspaceMailboxes(deps.unknownMailboxes, workspaceId, input.mailboxIds ?? []);
+  await assertWorkspaceMailboxes(deps.reads, workspaceId, input.mailboxIds ?? []);
   const fields = {
     ...input,
     ...(input.status === 'enabled' ? { disabledReason: null, failingSince: null } : {}),

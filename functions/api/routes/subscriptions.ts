@@ -8,7 +8,6 @@ import type { WebhookStore } from '../../../shared/webhooks/ports.js';
 import {
   CreateSubscriptionInput,
   createSubscription,
-  type SubscriptionDeps,
   UpdateSubscriptionInput,
   updateSubscription,
 } from '../../../shared/webhooks/subscriptions/manage-subscriptions.js';
@@ -23,14 +22,6 @@ export interface SubscriptionRouteDeps {
   reads: FirestoreReadModel;
   clock: Clock;
   ids: Ids;
-}
-
-function manageDeps(deps: SubscriptionRouteDeps): SubscriptionDeps {
-  return {
-    ...deps,
-    endpointExists: async (workspaceId, id) => !!(await deps.webhooks.getEndpoint(workspaceId, id)),
-    unknownMailboxes: (workspaceId, ids) => deps.reads.unknownMailboxes(workspaceId, ids),
-  };
 }
 
 const IdParams = v.object({ id: Id });
@@ -64,7 +55,7 @@ export const subscriptionRoutes = [
     body: CreateSubscriptionInput,
     responses: { 201: { description: 'Created', schema: Subscription } },
     async handle({ deps, workspaceId, body }) {
-      return { status: 201, body: await createSubscription(manageDeps(deps), workspaceId, body) };
+      return { status: 201, body: await createSubscription(deps, workspaceId, body) };
     },
   }),
   defineRoute<SubscriptionRouteDeps, undefined, typeof ListQuery>({
@@ -106,7 +97,7 @@ export const subscriptionRoutes = [
     body: UpdateSubscriptionInput,
     responses: { 200: { description: 'Updated', schema: Subscription } },
     async handle({ deps, workspaceId, params, body }) {
-      const updated = await updateSubscription(manageDeps(deps), workspaceId, params.id, body);
+      const updated = await updateSubscription(deps, workspaceId, params.id, body);
       return updated ? { status: 200, body: updated } : notFound();
     },
   }),

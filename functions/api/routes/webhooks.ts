@@ -27,11 +27,6 @@ export interface WebhookRouteDeps {
   ids: Ids;
 }
 
-const withMailboxCheck = (deps: WebhookRouteDeps) => ({
-  ...deps,
-  unknownMailboxes: (workspaceId: string, ids: string[]) => deps.reads.unknownMailboxes(workspaceId, ids),
-});
-
 const IdParams = v.object({ id: Id });
 const EndpointFields = v.object({
   id: v.string(),
@@ -69,7 +64,7 @@ export const webhookRoutes = [
     body: CreateEndpointInput,
     responses: { 201: { description: 'Created', schema: EndpointWithSecret } },
     async handle({ deps, workspaceId, body }) {
-      return { status: 201, body: await createEndpoint(withMailboxCheck(deps), workspaceId, body) };
+      return { status: 201, body: await createEndpoint(deps, workspaceId, body) };
     },
   }),
   defineRoute<WebhookRouteDeps>({
@@ -112,7 +107,7 @@ export const webhookRoutes = [
     body: UpdateEndpointInput,
     responses: { 200: { description: 'Updated', schema: Endpoint } },
     async handle({ deps, workspaceId, params, body }) {
-      const updated = await updateEndpointSettings(withMailboxCheck(deps), workspaceId, params.id, body);
+      const updated = await updateEndpointSettings(deps, workspaceId, params.id, body);
       return updated ? { status: 200, body: updated } : notFound();
     },
   }),

@@ -3,7 +3,8 @@ import type { Clock } from '../../core/clock.js';
 import { NonRetryableError } from '../../core/errors.js';
 import type { Ids } from '../../core/ids.js';
 import { EVENT_TYPES } from '../../events/event.js';
-import { assertWorkspaceMailboxes, type UnknownMailboxes } from '../check-mailboxes.js';
+import { assertWorkspaceMailboxes, type MailboxReads } from '../check-mailboxes.js';
+import type { WebhookStore } from '../ports.js';
 import type { Subscription } from './model.js';
 import type { SubscriptionStore } from './ports.js';
 
@@ -33,12 +34,10 @@ export const UpdateSubscriptionInput = v.pipe(
 /** What managing subscriptions checks against. */
 export interface SubscriptionDeps {
   subscriptions: SubscriptionStore;
+  webhooks: Pick<WebhookStore, 'getEndpoint'>;
+  reads: MailboxReads;
   clock: Clock;
   ids: Ids;
-  /** Whether the endpoint is the workspace's. */
-  endpointExists(workspaceId: string, endpointId: string): Promise<boolean>;
-  /** The given mailbox ids that are not the workspace's. */
-  unknownMailboxes: UnknownMailboxes;
 }
 
 function unique<T>(list: 'all' | T[]): 'all' | T[] {
@@ -55,12 +54,12 @@ export async function createSubscription(
   workspaceId: string,
   input: v.InferOutput<typeof CreateSubscriptionInput>,
 ): Promise<Subscription> {
-  if (!(await deps.endpointExists(workspaceId, input.endpointId)))
+  if (!(await deps.webhooks.getEndpoint(workspaceId, input.endpointId)))
     throw new NonRetryableError(
       `No such webhook endpoint in this workspace: ${input.endpointId}`,
       'unknown_endpoint',
     );
-  await assertWorkspaceMailboxes(deps.unknownMailboxes, workspaceId, input.mailboxIds);
+  await assertWorkspaceMailboxes(deps.reads, workspaceId, input.mailboxIds);
   const now = deps.clock.now();
   const subscription: Subscription = {
     id: deps.ids.random('sub'),
@@ -84,7 +83,7 @@ export async function updateSubscription(
 ): Promise<Subscription | undefined> {
   if (!(await deps.subscriptions.get(workspaceId, id))) return undefined;
   if (input.mailboxIds !== undefined)
-    await assertWorkspaceMailboxes(deps.unknownMailboxes, workspaceId, input.mailboxIds);
+    await assertWorkspaceMailboxes(deps.reads, workspaceId, input.mailboxIds);
   const fields = {
     ...(input.mailboxIds !== undefined ? { mailboxIds: unique(input.mailboxIds) } : {}),
     ...(input.eventTypes !== undefined ? { eventTypes: unique(input.eventTypes) } : {}),
