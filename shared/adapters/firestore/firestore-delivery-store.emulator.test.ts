@@ -174,7 +174,7 @@ describe('attempts through FirestoreDeliveryStore', () => {
     const clock = new ManualClock(Date.UTC(2026, 5, 1));
     const webhooks = new FirestoreWebhookStore(db);
     const { id: endpointId } = await createEndpoint(
-      { webhooks, box, clock, ids: randomIds, unknownMailboxes: async () => [] },
+      { webhooks, box, clock, ids: randomIds, reads: { unknownMailboxes: async () => [] } },
       'ws_cap',
       {
         url: 'https://hooks.example/slow',

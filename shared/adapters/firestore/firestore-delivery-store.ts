@@ -13,9 +13,7 @@ import type {
   RecordResult,
   SlotGrant,
 } from '../../webhooks/ports.js';
-
-// operator events (and attempts of a delivery without an expiry) are kept as long as deliveries (Firestore TTL on expireAt)
-const OPERATOR_EVENT_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+import { expireAtFor } from './retention.js';
 
 const DISABLED_REASON_TEXT: Record<EndpointDisableReason, string> = {
   gone: 'endpoint answered 410 Gone',
@@ -108,7 +106,7 @@ export class FirestoreDeliveryStore implements DeliveryStore {
       )
         return 'endpoint_changed';
       // an attempt lives as long as its delivery (Firestore TTL does not reach subcollections)
-      const expireAt = snap.get('expireAt') ?? new Date(attempt.at + OPERATOR_EVENT_RETENTION_MS);
+      const expireAt = snap.get('expireAt') ?? expireAtFor(attempt.at);
       tx.set(ref.collection('attempts').doc(String(attempt.attempt)), { ...attempt, expireAt });
       tx.update(ref, {
         attempts: attempt.attempt,
@@ -137,7 +135,7 @@ export class FirestoreDeliveryStore implements DeliveryStore {
             this.db
               .collection('operatorEvents')
               .doc(deterministicId('opev', ev.endpointId, ev.type, ev.deliveryId, String(ev.attempt))),
-            { ...ev, expireAt: new Date(ev.at + OPERATOR_EVENT_RETENTION_MS) },
+            { ...ev, expireAt: expireAtFor(ev.at) },
           );
       }
       return 'recorded';

@@ -9,9 +9,7 @@ import {
 } from '../../webhooks/replays/model.js';
 import type { ReplayProgress, ReplayStore } from '../../webhooks/replays/ports.js';
 import { inCollection, pageNewestFirst } from './page-newest-first.js';
-
-// delivery records are kept 30 days (Firestore TTL on expireAt), replays as long
-const RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+import { expireAtFor } from './retention.js';
 
 function toEvent(data: FirebaseFirestore.DocumentData): MailmonEvent {
   const { fanout: _f, deliveries: _d, ...event } = data;
@@ -55,7 +53,7 @@ export class FirestoreReplayStore implements ReplayStore {
       tx.set(lockRef, { running: { ...active, [replay.id]: replay.selector } });
       tx.create(this.replays().doc(replay.id), {
         ...replay,
-        expireAt: new Date(replay.createdAt + RETENTION_MS),
+        expireAt: expireAtFor(replay.createdAt),
       });
       return { created: true };
     });
@@ -183,7 +181,7 @@ export class FirestoreReplayStore implements ReplayStore {
       for (const d of created)
         tx.create(this.db.collection('deliveries').doc(d.id), {
           ...d,
-          expireAt: new Date(d.createdAt + RETENTION_MS),
+          expireAt: expireAtFor(d.createdAt),
         });
       tx.update(ref, {
         cursor: next.cursor,

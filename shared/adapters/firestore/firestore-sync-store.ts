@@ -12,9 +12,7 @@ import {
   type SyncStore,
 } from '../../sync/ports.js';
 import type { MailboxDirectory } from '../../sync/request-sync.js';
-
-// sync runs are observability data: Firestore TTL removes them after 30 days
-const RUN_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+import { expireAtFor } from './retention.js';
 
 interface LeaseDoc {
   owner: string;
@@ -272,7 +270,7 @@ export class FirestoreSyncStore implements SyncStore {
       if (!mailbox.exists || mailbox.get('status') === 'deleting') return;
       tx.set(ref.collection('syncRuns').doc(run.id), {
         ...run,
-        expireAt: new Date(run.finishedAt + RUN_RETENTION_MS),
+        expireAt: expireAtFor(run.finishedAt),
       });
     });
   }

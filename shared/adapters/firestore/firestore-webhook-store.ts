@@ -3,9 +3,7 @@ import type { MailmonEvent } from '../../events/event.js';
 import type { Delivery, DeliveryAttempt, WebhookEndpoint } from '../../webhooks/model.js';
 import type { DeliveryFilter, WebhookStore } from '../../webhooks/ports.js';
 import { inCollection, pageNewestFirst } from './page-newest-first.js';
-
-// delivery records are kept 30 days (Firestore TTL on expireAt)
-const DELIVERY_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+import { expireAtFor } from './retention.js';
 
 function stripEvent(data: FirebaseFirestore.DocumentData): MailmonEvent {
   const { fanout: _fanout, ...event } = data;
@@ -97,7 +95,7 @@ export class FirestoreWebhookStore implements WebhookStore {
       for (const d of deliveries)
         tx.set(this.deliveries().doc(d.id), {
           ...d,
-          expireAt: new Date(d.createdAt + DELIVERY_RETENTION_MS),
+          expireAt: expireAtFor(d.createdAt),
         });
       tx.update(ref, { fanout: 'done', deliveries: deliveries.length });
       return true;
