@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { issueApiKey } from '../shared/workspaces/api-keys.js';
-import { connectDemoMailbox } from './connect-demo-mailbox.js';
+import { connectDemoMailbox, createConnectLink } from './connect-demo-mailbox.js';
 import { exportFirestore, startEmulators } from './harness/emulators.js';
 import { onShutdown } from './harness/on-shutdown.js';
 import { type LocalStack, startLocalStack } from './stack.js';
 
 // `npm run dev`: emulators, the Gmail emulator and every function in one command, with a demo workspace,
-// API key, Gmail user, connected demo mailbox and a connect link for another. Firestore data persists in .mailmon/ across restarts. Ctrl-C stops all.
+// API key, Gmail user, connected demo mailbox and a connect link for another. Firestore data persists in
+// .mailmon/ across restarts. Ctrl-C stops all.
 process.env.METADATA_SERVER_DETECTION ??= 'none';
 const stateDir = join(process.cwd(), '.mailmon');
 mkdirSync(stateDir, { recursive: true });
@@ -60,14 +61,10 @@ try {
     tenantExternalId: 'demo-tenant',
     mailboxExternalId: 'demo-inbox',
   });
-  const session = await fetch(`${stack.apiUrl}/v1/mailboxes/connect-sessions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ tenantExternalId: 'demo-tenant', mailboxExternalId: 'second-inbox' }),
-  });
-  if (session.status !== 201)
-    throw new Error(`creating a connect session failed: ${session.status} ${await session.text()}`);
-  const { connectUrl } = (await session.json()) as { connectUrl: string };
+  const connectUrl = await createConnectLink(
+    { apiUrl: stack.apiUrl, apiKey },
+    { tenantExternalId: 'demo-tenant', mailboxExternalId: 'second-inbox' },
+  );
   // stands in for Cloud Scheduler (production crons: terraform/variables.tf), every minute instead
   const functionsUrl = stack.functionsUrl;
   scheduler = setInterval(() => {
