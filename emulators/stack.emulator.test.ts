@@ -40,6 +40,17 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.stop());
 
+/** A new Gmail-emulator user with one message in its inbox. */
+async function gmailUserWithMail(address: string, subject: string) {
+  await stack.gmail.admin.createUser(address);
+  await stack.gmail.admin.addMessage(address, {
+    from: 'friend@example.com',
+    to: address,
+    subject,
+    text: '.',
+  });
+}
+
 async function connect(
   mailboxExternalId: string,
   address = email,
@@ -242,13 +253,7 @@ describe('the local stack, end to end', () => {
 
   it('connects the dev demo mailbox without a browser, and a second start reconnects the same mailbox', async () => {
     const account = 'demo-dev@example.com';
-    await stack.gmail.admin.createUser(account);
-    await stack.gmail.admin.addMessage(account, {
-      from: 'friend@example.com',
-      to: account,
-      subject: 'Demo mail',
-      text: 'hi',
-    });
+    await gmailUserWithMail(account, 'Demo mail');
     const options = {
       apiUrl: stack.apiUrl,
       apiKey,
@@ -297,13 +302,7 @@ describe('the local stack, end to end', () => {
   });
   it('deletes a mailbox: stops its watch, revokes its grant and purges its data, leaving other mailboxes be', async () => {
     const grace = 'grace@example.com';
-    await stack.gmail.admin.createUser(grace);
-    await stack.gmail.admin.addMessage(grace, {
-      from: 'x@example.com',
-      to: grace,
-      subject: 'Old',
-      text: '.',
-    });
+    await gmailUserWithMail(grace, 'Old');
     const { mailboxId } = await connect('grace-inbox', grace);
     const mailbox = stack.runtime.db.collection('mailboxes').doc(mailboxId);
     await eventually(

@@ -23,8 +23,9 @@ export interface FanOutDeps {
  * Turns pending events (the outbox the sync commits) into deliveries: one per endpoint that takes the event
  * (see `endpointTakes`: its subscriptions, or its own filter while it has none), with
  * a deterministic id, created in the same transaction that marks the event fanned out — then enqueues the
- * first attempt of each. Events of a mailbox being deleted are marked fanned out with none. A crash between the two leaves deliveries whose first attempt is overdue;
- * {@link recoverDeliveries} re-enqueues them under the same task name.
+ * first attempt of each. A crash between the two leaves deliveries whose first attempt is overdue;
+ * {@link recoverDeliveries} re-enqueues them under the same task name. Events of a mailbox being deleted
+ * are marked fanned out with no deliveries.
  */
 export async function fanOutEvents(
   deps: FanOutDeps,
@@ -32,11 +33,12 @@ export async function fanOutEvents(
 ): Promise<{ events: number; deliveries: number }> {
   const events = await deps.webhooks.pendingEvents(options.limit ?? 200, options.mailboxId);
   const closed = await deps.webhooks.closedMailboxes([...new Set(events.map((e) => e.mailboxId))]);
+  const open = events.filter((e) => !closed.has(e.mailboxId));
   const routing = new Map<
     string,
     { endpoints: Awaited<ReturnType<WebhookStore['listEndpoints']>>; subscriptions: Subscription[] }
   >();
-  for (const workspaceId of new Set(events.map((e) => e.workspaceId))) {
+  for (const workspaceId of new Set(open.map((e) => e.workspaceId))) {
     const [endpoints, subscriptions] = await Promise.all([
       deps.webhooks.listEndpoints(workspaceId),
       deps.subscriptions.list(workspaceId),

@@ -28,8 +28,8 @@ export function replayDeliveryId(replayId: string, eventId: string): string {
 
 /**
  * Dispatches one batch of a running replay: reads the next events of its selector (for a window, only those
- * the endpoint's subscriptions or filter take now, whether or not it is enabled), creates their deliveries — with the event's id as `webhook-id`, like the original
- * — and moves the cursor in one fenced commit, then enqueues their first attempts. A crash after the commit
+ * the endpoint's subscriptions or filter take now, whether or not it is enabled), creates their deliveries
+ * — with the event's id as `webhook-id`, like the original — and moves the cursor in one fenced commit, then enqueues their first attempts. A crash after the commit
  * leaves deliveries whose first attempt `recover_webhook_deliveries` enqueues; a repeated or concurrent
  * dispatch of the same batch creates nothing twice. Answers how many deliveries it created.
  */
