@@ -16,7 +16,7 @@ export default defineConfig({
         test: {
           ...shared,
           name: 'unit',
-          include: ['{functions,shared,emulators,cli,sdk,bench}/**/*.test.ts'],
+          include: ['{functions,shared,emulators,cli,sdk,bench,scripts,terraform}/**/*.test.ts'],
           exclude: ['**/*.emulator.test.ts', '**/node_modules/**', '**/dist/**'],
         },
       },
@@ -24,7 +24,7 @@ export default defineConfig({
         test: {
           ...shared,
           name: 'emulator',
-          include: ['{functions,shared,emulators,cli,sdk,bench}/**/*.emulator.test.ts'],
+          include: ['{functions,shared,emulators,cli,sdk,bench,scripts,terraform}/**/*.emulator.test.ts'],
           exclude: ['**/node_modules/**', '**/dist/**'],
           globalSetup: ['./emulators/testing/global-setup.ts'],
           setupFiles: ['./emulators/testing/setup-env.ts'],

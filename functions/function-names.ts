@@ -8,3 +8,6 @@ export const FUNCTION_NAMES = [
   'control',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
+
+/** Where `control` receives the dead-letter topic's pushes (its Scheduler jobs call `/jobs/<job>`). */
+export const DEAD_LETTERS_PATH = '/dead-letters';

@@ -1,6 +1,7 @@
 import type { HttpFunction, Request, Response } from '@google-cloud/functions-framework';
 import { oidcVerifier } from '../shared/auth/verify-oidc.js';
 import type { Config } from '../shared/config/load-config.js';
+import { LOG_EVENTS } from '../shared/runtime/log-events.js';
 import { describeError, type Logger } from '../shared/runtime/logger.js';
 import { problem, sendProblem } from '../shared/runtime/problem.js';
 
@@ -55,7 +56,12 @@ export function privateFunction<R extends { config: Config; logger: Logger }>(
     if (r.config.mode === 'gcp') {
       const verdict = await verifierFor(r.config)(req.get('authorization'));
       if (!verdict.ok) {
-        r.logger.warn('refused caller', { function: name, status: verdict.status, detail: verdict.detail });
+        r.logger.warn('refused caller', {
+          event: LOG_EVENTS.callerRefused,
+          function: name,
+          status: verdict.status,
+          detail: verdict.detail,
+        });
         sendProblem(
           res,
           problem(

@@ -56,6 +56,7 @@ const steps = [];
 const stages = [
   ['typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']],
   ['lint', bin('biome'), ['check', '.']],
+  ['terraform fmt', process.execPath, [join(root, 'scripts', 'terraform-fmt.mjs')]],
   ['build', bin('tsc'), ['-p', 'tsconfig.build.json']],
   [
     'tests',
@@ -72,7 +73,7 @@ for (const [label, command, args, env] of stages) {
 const leftovers = reap();
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 console.log('\n── npm test summary ──');
-for (const step of steps) console.log(`${step.ok ? '✓' : '✗'} ${step.label.padEnd(10)} ${seconds(step.ms)}`);
+for (const step of steps) console.log(`${step.ok ? '✓' : '✗'} ${step.label.padEnd(14)} ${seconds(step.ms)}`);
 if (existsSync(startupFile)) {
   const { startupMs } = JSON.parse(readFileSync(startupFile, 'utf8'));
   console.log(`emulator start-up (Firestore + Pub/Sub): ${seconds(startupMs)}`);

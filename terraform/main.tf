@@ -1,39 +1,34 @@
-terraform {
-  required_version = ">= 1.5"
-  required_providers {
-    google = {
-      source  = "hashicorp/google"
-      version = ">= 6.0"
-    }
-  }
-}
-
-provider "google" {
-  project = var.project_id
-  region  = var.region
+data "google_project" "this" {
+  project_id = var.project_id
 }
 
 locals {
   services = [
-    "cloudfunctions.googleapis.com", "run.googleapis.com", "cloudbuild.googleapis.com",
-    "firestore.googleapis.com", "pubsub.googleapis.com", "cloudtasks.googleapis.com",
-    "cloudscheduler.googleapis.com", "cloudkms.googleapis.com", "gmail.googleapis.com",
-    "secretmanager.googleapis.com", "eventarc.googleapis.com",
+    "artifactregistry.googleapis.com", "cloudbuild.googleapis.com", "cloudfunctions.googleapis.com",
+    "cloudkms.googleapis.com", "cloudresourcemanager.googleapis.com", "cloudscheduler.googleapis.com",
+    "cloudtasks.googleapis.com", "firebaserules.googleapis.com", "firestore.googleapis.com",
+    "gmail.googleapis.com", "iam.googleapis.com", "logging.googleapis.com", "monitoring.googleapis.com",
+    "pubsub.googleapis.com", "run.googleapis.com", "secretmanager.googleapis.com", "storage.googleapis.com",
   ]
-  # 2nd-gen functions keep this stable URL form, so functions can name each other without a cycle
-  function_base_url = "https://${var.region}-${var.project_id}.cloudfunctions.net"
-  indexes           = jsondecode(file("${path.module}/../firestore.indexes.json")).indexes
-  # TTL policies and single-field index settings, from the same file the emulator suite reads
-  field_overrides = jsondecode(file("${path.module}/../firestore.indexes.json")).fieldOverrides
   # entry point => settings; every function runs as the same least-privilege runtime account
   functions = {
-    api            = { public = true, timeout = 60 }
-    oauthCallback  = { public = true, timeout = 120 }
-    gmailPush      = { public = false, timeout = 60 }
-    syncMailbox    = { public = false, timeout = 540 }
-    deliverWebhook = { public = false, timeout = 60 }
-    control        = { public = false, timeout = 900 }
+    api            = { public = true, timeout = 60, concurrency = 40 }
+    oauthCallback  = { public = true, timeout = 120, concurrency = 10 }
+    gmailPush      = { public = false, timeout = 60, concurrency = 40 }
+    syncMailbox    = { public = false, timeout = 540, concurrency = 4 }
+    deliverWebhook = { public = false, timeout = 60, concurrency = 40 }
+    control        = { public = false, timeout = 900, concurrency = 1 }
   }
+  # Cloud Run's deterministic URL of each function's service, known before the service exists: the functions
+  # name each other with it, and it is the audience every OIDC token is minted for (Cloud Run accepts it)
+  function_urls = {
+    for name in keys(local.functions) :
+    name => "https://mailmon-${lower(name)}-${data.google_project.this.number}.${var.region}.run.app"
+  }
+  api_url                = var.public_base_url != "" ? var.public_base_url : local.function_urls["api"]
+  pubsub_service_agent   = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
+  runtime_member         = "serviceAccount:${google_service_account.runtime.email}"
+  control_budget_seconds = local.functions["control"].timeout
 }
 
 resource "google_project_service" "enabled" {
@@ -45,96 +40,66 @@ resource "google_project_service" "enabled" {
 resource "google_service_account" "runtime" {
   account_id   = "mailmon-runtime"
   display_name = "Mailmon functions runtime"
+  depends_on   = [google_project_service.enabled]
 }
 
 resource "google_service_account" "invoker" {
   account_id   = "mailmon-invoker"
   display_name = "Mailmon Pub/Sub, Cloud Tasks and Scheduler invoker (OIDC signer)"
+  depends_on   = [google_project_service.enabled]
 }
 
+resource "google_service_account" "build" {
+  account_id   = "mailmon-build"
+  display_name = "Mailmon function builds (Cloud Build)"
+  depends_on   = [google_project_service.enabled]
+}
+
+# the runtime reads and writes Firestore and writes its logs; topics, the queue, the key and the secret are
+# granted one by one below
 resource "google_project_iam_member" "runtime_roles" {
-  for_each = toset([
-    "roles/datastore.user",
-    "roles/pubsub.publisher",
-    "roles/cloudtasks.enqueuer",
-    "roles/logging.logWriter",
-  ])
-  project = var.project_id
-  role    = each.value
-  member  = "serviceAccount:${google_service_account.runtime.email}"
+  for_each = toset(["roles/datastore.user", "roles/logging.logWriter"])
+  project  = var.project_id
+  role     = each.value
+  member   = local.runtime_member
 }
 
-# the runtime may mint OIDC tokens as the invoker when it enqueues Cloud Tasks
+# builds write their logs, push images to Artifact Registry and read the source archive
+resource "google_project_iam_member" "build_roles" {
+  for_each = toset(["roles/logging.logWriter", "roles/artifactregistry.writer", "roles/storage.objectViewer"])
+  project  = var.project_id
+  role     = each.value
+  member   = "serviceAccount:${google_service_account.build.email}"
+}
+
+# the runtime mints OIDC tokens as the invoker when it enqueues Cloud Tasks
 resource "google_service_account_iam_member" "runtime_acts_as_invoker" {
   service_account_id = google_service_account.invoker.name
   role               = "roles/iam.serviceAccountUser"
-  member             = "serviceAccount:${google_service_account.runtime.email}"
+  member             = local.runtime_member
 }
 
-resource "google_firestore_database" "default" {
-  name        = "(default)"
-  location_id = var.region
-  type        = "FIRESTORE_NATIVE"
-  depends_on  = [google_project_service.enabled]
+# Pub/Sub signs push requests with the invoker's OIDC tokens
+resource "google_service_account_iam_member" "pubsub_mints_invoker_tokens" {
+  service_account_id = google_service_account.invoker.name
+  role               = "roles/iam.serviceAccountTokenCreator"
+  member             = local.pubsub_service_agent
+  depends_on         = [google_project_service.enabled]
 }
 
-resource "google_firestore_index" "composite" {
-  for_each    = { for i, index in local.indexes : tostring(i) => index }
-  database    = google_firestore_database.default.name
-  collection  = each.value.collectionGroup
-  query_scope = each.value.queryScope
-  dynamic "fields" {
-    for_each = each.value.fields
-    content {
-      field_path   = fields.value.fieldPath
-      order        = lookup(fields.value, "order", null)
-      array_config = lookup(fields.value, "arrayConfig", null)
-    }
-  }
-}
-
-# the TTL fields were managed by a resource of their own before; keep them in place, do not recreate them
-moved {
-  from = google_firestore_field.ttl["syncRuns"]
-  to   = google_firestore_field.override["syncRuns.expireAt"]
-}
-moved {
-  from = google_firestore_field.ttl["deliveries"]
-  to   = google_firestore_field.override["deliveries.expireAt"]
-}
-moved {
-  from = google_firestore_field.ttl["localTasks"]
-  to   = google_firestore_field.override["localTasks.expireAt"]
-}
-moved {
-  from = google_firestore_field.ttl["connectSessions"]
-  to   = google_firestore_field.override["connectSessions.expireAt"]
-}
-
-resource "google_firestore_field" "override" {
-  for_each   = { for f in local.field_overrides : "${f.collectionGroup}.${f.fieldPath}" => f }
-  database   = google_firestore_database.default.name
-  collection = each.value.collectionGroup
-  field      = each.value.fieldPath
-  dynamic "ttl_config" {
-    for_each = lookup(each.value, "ttl", false) ? [true] : []
-    content {}
-  }
-  index_config {
-    dynamic "indexes" {
-      for_each = each.value.indexes
-      content {
-        query_scope  = indexes.value.queryScope
-        order        = lookup(indexes.value, "order", null)
-        array_config = lookup(indexes.value, "arrayConfig", null)
-      }
-    }
-  }
+# the OAuth client secret stays in Secret Manager: terraform only grants access to it, by reference
+resource "google_secret_manager_secret_iam_member" "runtime_reads_oauth_secret" {
+  project    = var.project_id
+  secret_id  = var.oauth_client_secret_secret_id
+  role       = "roles/secretmanager.secretAccessor"
+  member     = local.runtime_member
+  depends_on = [google_project_service.enabled]
 }
 
 resource "google_kms_key_ring" "mailmon" {
-  name     = "mailmon"
-  location = var.region
+  name       = "mailmon"
+  location   = var.region
+  depends_on = [google_project_service.enabled]
 }
 
 resource "google_kms_crypto_key" "credentials" {
@@ -149,26 +114,7 @@ resource "google_kms_crypto_key" "credentials" {
 resource "google_kms_crypto_key_iam_member" "runtime_uses_key" {
   crypto_key_id = google_kms_crypto_key.credentials.id
   role          = "roles/cloudkms.cryptoKeyEncrypterDecrypter"
-  member        = "serviceAccount:${google_service_account.runtime.email}"
-}
-
-resource "google_pubsub_topic" "gmail_watch" {
-  name = "mailmon-gmail-watch"
-}
-
-# Gmail publishes watch notifications as this Google-owned account
-resource "google_pubsub_topic_iam_member" "gmail_publishes" {
-  topic  = google_pubsub_topic.gmail_watch.name
-  role   = "roles/pubsub.publisher"
-  member = "serviceAccount:gmail-api-push@system.gserviceaccount.com"
-}
-
-resource "google_pubsub_topic" "sync_dispatch" {
-  name = "mailmon-sync-dispatch"
-}
-
-resource "google_pubsub_topic" "dead_letter" {
-  name = "mailmon-dead-letter"
+  member        = local.runtime_member
 }
 
 resource "google_cloud_tasks_queue" "webhooks" {
@@ -176,11 +122,20 @@ resource "google_cloud_tasks_queue" "webhooks" {
   location = var.region
   rate_limits {
     max_dispatches_per_second = 500
-    max_concurrent_dispatches = 1000
+    max_concurrent_dispatches = var.webhook_max_concurrent_dispatches
   }
   retry_config {
     # deliverWebhook schedules its own next attempt; Cloud Tasks only retries transport failures
-    max_attempts = 3
+    max_attempts = 5
     min_backoff  = "5s"
+    max_backoff  = "300s"
   }
+  depends_on = [google_project_service.enabled]
+}
+
+resource "google_cloud_tasks_queue_iam_member" "runtime_enqueues" {
+  name     = google_cloud_tasks_queue.webhooks.name
+  location = var.region
+  role     = "roles/cloudtasks.enqueuer"
+  member   = local.runtime_member
 }

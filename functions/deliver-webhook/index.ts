@@ -2,6 +2,7 @@ import type { HttpFunction } from '@google-cloud/functions-framework';
 import * as v from 'valibot';
 import type { Runtime } from '../../shared/runtime/composition-root.js';
 import { mapErrorToHttp } from '../../shared/runtime/error-mapping.js';
+import { LOG_EVENTS } from '../../shared/runtime/log-events.js';
 import { describeError } from '../../shared/runtime/logger.js';
 import { sendProblem } from '../../shared/runtime/problem.js';
 import { runtime } from '../../shared/runtime/process-runtime.js';
@@ -39,11 +40,27 @@ export function createDeliverWebhookFunction(rt: () => Promise<Runtime>): HttpFu
           ? { outcome: result.attempt.outcome, status: result.attempt.status }
           : result),
       });
+      if (result.kind === 'attempted' && result.delivery.state === 'failed')
+        r.logger.warn('delivery failed', {
+          event: LOG_EVENTS.deliveryFailed,
+          deliveryId: parsed.output.deliveryId,
+          attempt: result.attempt.attempt,
+          reason: result.delivery.reason,
+        });
+      if (result.kind === 'attempted' && result.endpoint?.kind === 'disabled')
+        r.logger.error('endpoint disabled', {
+          event: LOG_EVENTS.endpointDisabled,
+          deliveryId: parsed.output.deliveryId,
+          reason: result.endpoint.reason,
+        });
       // the attempt is recorded and its successor scheduled by name: the task itself is done either way
       res.status(204).send('');
     } catch (error) {
       const mapped = mapErrorToHttp(error);
-      r.logger.error('delivery attempt failed', describeError(error));
+      r.logger.error('delivery attempt failed', {
+        deliveryId: parsed.output.deliveryId,
+        ...describeError(error),
+      });
       sendProblem(res, mapped.problem, mapped.headers);
     }
   });

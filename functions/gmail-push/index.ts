@@ -4,6 +4,7 @@ import * as v from 'valibot';
 import { NonRetryableError } from '../../shared/core/errors.js';
 import type { Runtime } from '../../shared/runtime/composition-root.js';
 import { mapErrorToDeliveryAck } from '../../shared/runtime/error-mapping.js';
+import { LOG_EVENTS } from '../../shared/runtime/log-events.js';
 import { describeError } from '../../shared/runtime/logger.js';
 import { runtime } from '../../shared/runtime/process-runtime.js';
 import { decodePush } from '../../shared/runtime/pubsub-push.js';
@@ -37,13 +38,21 @@ export function createGmailPushFunction(rt: () => Promise<Runtime>): HttpFunctio
     } catch (error) {
       const ack = mapErrorToDeliveryAck(error);
       if (error instanceof NonRetryableError && error.code === 'malformed_push') {
-        r.logger.warn('malformed gmail push', { detail: error.message });
+        r.logger.warn('malformed gmail push', {
+          event: LOG_EVENTS.gmailPushFailed,
+          kind: 'malformed',
+          detail: error.message,
+        });
         await r.db
           .collection('metrics')
           .doc('gmailPush')
           .set({ malformed: FieldValue.increment(1) }, { merge: true });
       } else {
-        r.logger.error('gmail push failed', describeError(error));
+        r.logger.error('gmail push failed', {
+          event: LOG_EVENTS.gmailPushFailed,
+          kind: 'error',
+          ...describeError(error),
+        });
       }
       res.status(ack.status).set(ack.headers).send('');
     }

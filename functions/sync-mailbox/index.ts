@@ -2,6 +2,7 @@ import type { HttpFunction } from '@google-cloud/functions-framework';
 import * as v from 'valibot';
 import type { Runtime } from '../../shared/runtime/composition-root.js';
 import { mapErrorToDeliveryAck } from '../../shared/runtime/error-mapping.js';
+import { LOG_EVENTS } from '../../shared/runtime/log-events.js';
 import { describeError } from '../../shared/runtime/logger.js';
 import { runtime } from '../../shared/runtime/process-runtime.js';
 import { decodePush } from '../../shared/runtime/pubsub-push.js';
@@ -23,8 +24,10 @@ export const SyncRequest = v.object({
  */
 export function createSyncMailboxFunction(rt: () => Promise<Runtime>): HttpFunction {
   return privateFunction('syncMailbox', rt, async (req, res, r) => {
+    let mailboxId: string | undefined;
     try {
       const { data, deliveryAttempt } = decodePush(req.body, SyncRequest);
+      mailboxId = data.mailboxId;
       const outcome = await runSync(
         { store: r.syncStore, gmailFor: (m) => r.gmailFor(m), clock: r.clock, ids: r.ids, sleep: r.sleep },
         { mailboxId: data.mailboxId },
@@ -35,6 +38,11 @@ export function createSyncMailboxFunction(rt: () => Promise<Runtime>): HttpFunct
         deliveryAttempt,
         ...outcome,
       });
+      if (outcome.outcome === 'reconnect_required')
+        r.logger.warn('mailbox needs reconnecting', {
+          event: LOG_EVENTS.reconnectRequired,
+          mailboxId: data.mailboxId,
+        });
       // events are an outbox: fan them out now; anything missed here is found by recover_webhook_deliveries
       const fanned = await fanOutBacklog(
         {
@@ -55,6 +63,8 @@ export function createSyncMailboxFunction(rt: () => Promise<Runtime>): HttpFunct
     } catch (error) {
       const ack = mapErrorToDeliveryAck(error);
       r.logger[ack.outcome === 'retry' ? 'warn' : 'error']('sync not completed', {
+        event: LOG_EVENTS.syncFailed,
+        mailboxId,
         ...describeError(error),
         ack: ack.outcome,
       });

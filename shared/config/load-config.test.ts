@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './load-config.js';
+import { ConfigError, loadConfig, requiredConfigKeys } from './load-config.js';
 
 const common = {
   MAILMON_PROJECT_ID: 'demo-mailmon',
@@ -124,5 +124,25 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ MAILMON_MODE: 'gcp' })).toThrowError(
       /MAILMON_PROJECT_ID: is required[\s\S]*README\.md/,
     );
+  });
+});
+
+describe('requiredConfigKeys', () => {
+  it('names exactly the keys whose absence loadConfig refuses', () => {
+    for (const mode of ['local', 'gcp'] as const) {
+      const required = requiredConfigKeys(mode);
+      expect(required).toContain('MAILMON_MODE');
+      let issues: string[] = [];
+      try {
+        loadConfig({ MAILMON_MODE: mode });
+      } catch (error) {
+        issues = (error as ConfigError).issues.map((i) => i.key);
+      }
+      expect([...issues, 'MAILMON_MODE'].sort()).toEqual([...required].sort());
+    }
+    expect(requiredConfigKeys('gcp')).toEqual(
+      expect.arrayContaining(['MAILMON_KMS_KEY', 'MAILMON_OIDC_AUDIENCES']),
+    );
+    expect(requiredConfigKeys('gcp')).not.toContain('FIRESTORE_EMULATOR_HOST');
   });
 });

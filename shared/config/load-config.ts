@@ -195,6 +195,17 @@ export const CONFIG_KEYS = [
   'MAILMON_OIDC_AUDIENCES',
 ] as const;
 
+/**
+ * The keys a deployment must set in `mode` (those without a default), `MAILMON_MODE` included. Terraform's
+ * offline check holds every function's environment to this list.
+ */
+export function requiredConfigKeys(mode: 'local' | 'gcp'): string[] {
+  const entries = (mode === 'gcp' ? gcpSchema : localSchema).entries as Record<string, { type: string }>;
+  return Object.entries(entries)
+    .filter(([, schema]) => schema.type !== 'optional')
+    .map(([key]) => key);
+}
+
 function pick(env: Record<string, string | undefined>): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
   for (const key of CONFIG_KEYS) {

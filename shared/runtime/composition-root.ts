@@ -7,6 +7,7 @@ import { CloudTasksQueue } from '../adapters/cloud-tasks/cloud-tasks-queue.js';
 import { FirestoreConnectSessionStore } from '../adapters/firestore/firestore-connect-session-store.js';
 import { FirestoreControlQueries } from '../adapters/firestore/firestore-control-queries.js';
 import { FirestoreCredentialStore } from '../adapters/firestore/firestore-credential-store.js';
+import { FirestoreDeadLetters } from '../adapters/firestore/firestore-dead-letters.js';
 import { FirestoreDeliveryStore } from '../adapters/firestore/firestore-delivery-store.js';
 import { FirestoreMailboxDeletionStore } from '../adapters/firestore/firestore-mailbox-deletion-store.js';
 import { FirestoreMailboxRegistry } from '../adapters/firestore/firestore-mailbox-registry.js';
@@ -56,6 +57,7 @@ export interface Runtime {
   oauth: GoogleOAuthProvider;
   syncStore: FirestoreSyncStore;
   directory: FirestoreMailboxDirectory;
+  deadLetters: FirestoreDeadLetters;
   dispatcher: PubSubDispatcher;
   credentials: FirestoreCredentialStore;
   box: CredentialBox;
@@ -161,6 +163,7 @@ export function buildRuntime(
     oauth: new GoogleOAuthProvider({ ...config.oauth, gmailApiUrl: config.gmailApiUrl }),
     syncStore: new FirestoreSyncStore(db),
     directory: new FirestoreMailboxDirectory(db),
+    deadLetters: new FirestoreDeadLetters(db),
     dispatcher: new PubSubDispatcher(pubsub, config.syncTopic),
     credentials,
     box,

@@ -8,8 +8,29 @@ describe('logging', () => {
     log.debug('hidden');
     log.warn('careful', { mailboxId: 'mbx_1' });
     expect(lines.map((l) => JSON.parse(l))).toEqual([
-      { severity: 'WARNING', message: 'careful', fn: 'api', mailboxId: 'mbx_1' },
+      {
+        severity: 'WARNING',
+        message: 'careful',
+        fn: 'api',
+        mailboxId: 'mbx_1',
+        'logging.googleapis.com/labels': { mailboxId: 'mbx_1' },
+      },
     ]);
+  });
+
+  it('sets mailbox, delivery and endpoint ids as Cloud Logging labels, and nothing else', () => {
+    const lines: string[] = [];
+    const log = jsonLogger('info', (l) => lines.push(l), { function: 'deliverWebhook' });
+    log.info('delivery attempt', { deliveryId: 'dlv_1', endpointId: 'we_1', status: 500, mailboxId: 7 });
+    log.info('quiet');
+    const [first, second] = lines.map((l) => JSON.parse(l));
+    expect(first['logging.googleapis.com/labels']).toEqual({
+      deliveryId: 'dlv_1',
+      endpointId: 'we_1',
+      function: 'deliverWebhook',
+    });
+    expect(first).toMatchObject({ severity: 'INFO', message: 'delivery attempt', status: 500 });
+    expect(second['logging.googleapis.com/labels']).toEqual({ function: 'deliverWebhook' });
   });
 
   it('masks OAuth tokens and secrets wherever they appear', () => {

@@ -18,6 +18,8 @@ export interface PushMessage<T> {
   data: T;
   attributes: Record<string, string>;
   messageId: string | undefined;
+  /** When the message was published (epoch ms), when the envelope says. */
+  publishedAt: number | undefined;
   deliveryAttempt: number | undefined;
 }
 
@@ -48,6 +50,12 @@ export function decodePush<S extends v.GenericSchema>(
     data: data.output,
     attributes: envelope.output.message.attributes,
     messageId: envelope.output.message.messageId ?? envelope.output.message.message_id,
+    publishedAt: parseTime(envelope.output.message.publishTime),
     deliveryAttempt: envelope.output.deliveryAttempt,
   };
+}
+
+function parseTime(text: string | undefined): number | undefined {
+  const at = text === undefined ? Number.NaN : Date.parse(text);
+  return Number.isNaN(at) ? undefined : at;
 }

@@ -66,6 +66,22 @@ export class FirestoreObservability {
     return { pending, delivered, failed, oldestPendingDueAt: typeof due === 'number' ? due : null };
   }
 
+  /**
+   * When the oldest delivery still pending across all workspaces was created (epoch ms), or null without a
+   * backlog. The operators' backlog gauge: a delivery pending for long is one an endpoint keeps failing or
+   * one that lost its task.
+   */
+  async oldestPendingDeliveryCreatedAt(): Promise<number | null> {
+    const oldest = await this.db
+      .collection('deliveries')
+      .where('state', '==', 'pending')
+      .orderBy('createdAt')
+      .limit(1)
+      .get();
+    const at = oldest.docs[0]?.get('createdAt');
+    return typeof at === 'number' ? at : null;
+  }
+
   /** One mailbox's health, or undefined when it is not the workspace's. */
   async mailboxHealth(
     workspaceId: string,
