@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DevState } from '../cli/target.js';
 import { issueApiKey } from '../shared/workspaces/api-keys.js';
 import { connectDemoMailbox, createConnectLink } from './connect-demo-mailbox.js';
 import { exportFirestore, startEmulators } from './harness/emulators.js';
@@ -77,11 +78,15 @@ try {
     ])
       void fetch(`${functionsUrl}/control/jobs/${job}`, { method: 'POST' }).catch(() => undefined);
   }, 60_000);
-  const dev = {
+  const dev: DevState & Record<string, unknown> = {
     apiUrl: stack.apiUrl,
     apiKey,
     workspaceId,
     mailboxId,
+    functionsUrl: stack.functionsUrl,
+    firestoreHost: emulators.firestoreHost,
+    pubsubHost: emulators.pubsubHost,
+    projectId,
     gmailEmulatorUrl: stack.gmail.url,
     connectUrl,
   };

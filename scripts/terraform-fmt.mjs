@@ -9,16 +9,25 @@ import { join } from 'node:path';
 const env = { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1' };
 const probe = spawnSync('terraform', ['version'], { env, stdio: 'ignore' });
 if (probe.error) {
-  console.log('terraform is not on PATH: formatting not checked (the offline schema and wiring checks still ran)');
+  console.log(
+    'terraform is not on PATH: formatting not checked (the offline schema and wiring checks still ran)',
+  );
   process.exit(0);
 }
 const example = mkdtempSync(join(tmpdir(), 'mailmon-tfvars-'));
 copyFileSync('terraform/terraform.tfvars.example', join(example, 'example.tfvars'));
 let failed = false;
 for (const target of ['terraform', example]) {
-  const run = spawnSync('terraform', ['fmt', '-check', '-diff', '-recursive', target], { env, stdio: 'inherit' });
+  const run = spawnSync('terraform', ['fmt', '-check', '-diff', '-recursive', target], {
+    env,
+    stdio: 'inherit',
+  });
   if (run.status !== 0) failed = true;
 }
 rmSync(example, { recursive: true, force: true });
-console.log(failed ? 'terraform fmt: files need formatting (terraform fmt -recursive terraform)' : 'terraform fmt: formatted');
+console.log(
+  failed
+    ? 'terraform fmt: files need formatting (terraform fmt -recursive terraform)'
+    : 'terraform fmt: formatted',
+);
 process.exit(failed ? 1 : 0);

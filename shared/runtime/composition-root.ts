@@ -79,12 +79,15 @@ export interface Runtime {
   gmailFor(mailbox: MailboxSyncState): Promise<GmailClient>;
 }
 
-/** A Firestore client for the configured mode: the emulator (with service-account rights) locally. */
-export function firestoreFor(config: Config): Firestore {
-  if (config.mode === 'local') {
-    const [host, port] = config.firestoreEmulatorHost.split(':');
+/**
+ * A Firestore client: on the emulator at `emulatorHost` (with service-account rights, as the functions have),
+ * or on the project's database with Application Default Credentials.
+ */
+export function firestoreClient(projectId: string, emulatorHost?: string): Firestore {
+  if (emulatorHost) {
+    const [host, port] = emulatorHost.split(':');
     return new Firestore({
-      projectId: config.projectId,
+      projectId,
       host,
       port: Number(port),
       ssl: false,
@@ -92,7 +95,15 @@ export function firestoreFor(config: Config): Firestore {
       ignoreUndefinedProperties: true,
     });
   }
-  return new Firestore({ projectId: config.projectId, ignoreUndefinedProperties: true });
+  return new Firestore({ projectId, ignoreUndefinedProperties: true });
+}
+
+/** A Firestore client for the configured mode: the emulator locally. */
+export function firestoreFor(config: Config): Firestore {
+  return firestoreClient(
+    config.projectId,
+    config.mode === 'local' ? config.firestoreEmulatorHost : undefined,
+  );
 }
 
 /** A Pub/Sub client for the configured mode. */

@@ -22,6 +22,11 @@ export function publicApiKey(record: ApiKeyRecord): Omit<ApiKeyRecord, 'secretHa
   return rest;
 }
 
+/** The body `POST /v1/api-keys` answers for a new key; the CLI prints the same. */
+export function createdApiKeyView(issued: IssuedApiKey): IssuedApiKey['record'] & { apiKey: string } {
+  return { ...issued.record, apiKey: issued.apiKey };
+}
+
 /** Issues a new API key `mm_live_<keyId>_<secret>` for a workspace; the full key is returned only here. */
 export async function issueApiKey(
   deps: { workspaces: WorkspaceStore; clock: Clock },

@@ -22,6 +22,8 @@ export interface ApiKeyRecord {
 export interface WorkspaceStore {
   createWorkspace(workspace: Workspace): Promise<void>;
   getWorkspace(id: string): Promise<Workspace | undefined>;
+  /** Every workspace, oldest first (operators list them; there are few). */
+  listWorkspaces(): Promise<Workspace[]>;
   createApiKey(record: ApiKeyRecord): Promise<void>;
   getApiKey(keyId: string): Promise<ApiKeyRecord | undefined>;
   listApiKeys(workspaceId: string): Promise<ApiKeyRecord[]>;

@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import type { Clock } from '../../../shared/core/clock.js';
 import { problem } from '../../../shared/runtime/problem.js';
 import type { WebhookStore } from '../../../shared/webhooks/ports.js';
-import { issueApiKey, publicApiKey } from '../../../shared/workspaces/api-keys.js';
+import { createdApiKeyView, issueApiKey, publicApiKey } from '../../../shared/workspaces/api-keys.js';
 import type { WorkspaceStore } from '../../../shared/workspaces/ports.js';
 import { defineRoute } from '../http/route.js';
 import { Cursor, Id } from '../http/schemas.js';
@@ -74,7 +74,7 @@ export const keyAndDeliveryRoutes = [
     },
     async handle({ deps, workspaceId, body }) {
       const issued = await issueApiKey(deps, workspaceId, body.label);
-      return { status: 201, body: { ...issued.record, apiKey: issued.apiKey } };
+      return { status: 201, body: createdApiKeyView(issued) };
     },
   }),
   defineRoute<KeysAndDeliveriesDeps>({

@@ -14,6 +14,11 @@ export class FirestoreWorkspaceStore implements WorkspaceStore {
     return snap.exists ? (snap.data() as Workspace) : undefined;
   }
 
+  async listWorkspaces(): Promise<Workspace[]> {
+    const snap = await this.db.collection('workspaces').orderBy('createdAt').get();
+    return snap.docs.map((d) => d.data() as Workspace);
+  }
+
   async createApiKey(record: ApiKeyRecord): Promise<void> {
     await this.db.collection('apiKeys').doc(record.keyId).create(record);
   }

@@ -11,6 +11,9 @@ export class MemoryWorkspaceStore implements WorkspaceStore {
     const w = this.workspaces.get(id);
     return w && { ...w };
   }
+  async listWorkspaces() {
+    return [...this.workspaces.values()].sort((a, b) => a.createdAt - b.createdAt).map((w) => ({ ...w }));
+  }
   async createApiKey(r: ApiKeyRecord) {
     this.keys.set(r.keyId, { ...r });
   }

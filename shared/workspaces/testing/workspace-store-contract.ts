@@ -29,6 +29,17 @@ export function describeWorkspaceStoreContract(
       expect(await store.getApiKey('k404')).toBeUndefined();
     });
 
+    it('lists every workspace, oldest first', async () => {
+      const store = await make();
+      await store.createWorkspace({ id: 'ws_b', name: 'B', createdAt: 5 });
+      await store.createWorkspace({ id: 'ws_a', name: 'A', createdAt: 2 });
+      const listed = await store.listWorkspaces();
+      expect(listed.filter((w) => w.id === 'ws_a' || w.id === 'ws_b').map((w) => w.id)).toEqual([
+        'ws_a',
+        'ws_b',
+      ]);
+    });
+
     it('lists only the workspace’s own keys, newest first', async () => {
       const store = await make();
       await store.createApiKey(key({ keyId: 'a', createdAt: 1 }));

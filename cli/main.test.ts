@@ -1,0 +1,53 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from './main.js';
+
+const empty = mkdtempSync(join(tmpdir(), 'mailmon-cli-'));
+afterAll(() => rmSync(empty, { recursive: true, force: true }));
+
+async function cli(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    env: {},
+    cwd: empty,
+  });
+  return { code, stdout, stderr };
+}
+
+describe('the mailmon CLI', () => {
+  it('prints usage and exits 2 for an unknown command, a missing option or an unknown option', async () => {
+    for (const argv of [
+      ['nope'],
+      ['admin', 'workspace', 'create'],
+      ['admin', 'keys', 'create', '--workspace-id', 'ws_1', '--colour', 'red'],
+    ]) {
+      const run = await cli(...argv);
+      expect(run.code, argv.join(' ')).toBe(2);
+      expect(run.stderr).toMatch(/error: /);
+      expect(run.stderr).toContain('Usage: mailmon');
+    }
+  });
+
+  it('shows help with exit 0', async () => {
+    const run = await cli('admin', '--help');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('workspace');
+    expect(run.stdout).toContain('keys');
+  });
+
+  it('names what to do when there is neither a local stack nor a project', async () => {
+    const run = await cli('admin', 'workspace', 'list');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('npm run dev');
+    expect(run.stderr).toContain('--project');
+  });
+});
