@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../emulators/stack.js';
 import { emulatorHosts, newProjectId } from '../emulators/testing/index.js';
-import { main } from './main.js';
 import type { DevState } from './target.js';
+import { runCli } from './testing/run-cli.js';
 
 describe('mailmon admin against the local stack', () => {
   let stack: LocalStack;
@@ -33,21 +33,7 @@ describe('mailmon admin against the local stack', () => {
     if (cwd) rmSync(cwd, { recursive: true, force: true });
   });
 
-  async function cli(...argv: string[]) {
-    let stdout = '';
-    let stderr = '';
-    const code = await main(argv, {
-      stdout: (t) => {
-        stdout += t;
-      },
-      stderr: (t) => {
-        stderr += t;
-      },
-      env: {},
-      cwd,
-    });
-    return { code, stdout, stderr };
-  }
+  const cli = (...argv: string[]) => runCli(cwd, ...argv);
 
   it('creates a workspace and a key that works on the API until it is revoked', async () => {
     const created = await cli('admin', 'workspace', 'create', '--name', 'Acme', '--json');

@@ -2,26 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from './main.js';
+import { runCli } from './testing/run-cli.js';
 
 const empty = mkdtempSync(join(tmpdir(), 'mailmon-cli-'));
 afterAll(() => rmSync(empty, { recursive: true, force: true }));
 
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    env: {},
-    cwd: empty,
-  });
-  return { code, stdout, stderr };
-}
+const cli = (...argv: string[]) => runCli(empty, ...argv);
 
 describe('the mailmon CLI', () => {
   it('prints usage and exits 2 for an unknown command, a missing option or an unknown option', async () => {
