@@ -33,6 +33,7 @@ async function runJob(job: ControlJob, r: Runtime, res: Response): Promise<void>
         dispatcher: r.dispatcher,
         directory: r.directory,
         clock: r.clock,
+        pollAfterMs: r.config.pollAfterMs,
         resumeDeletions: () => resumeMailboxDeletions(r),
         dispatchReplays: () => dispatchReplays({ ...r, deliverUrl: r.config.deliverWebhookUrl }),
         recoverWebhooks: async () => {

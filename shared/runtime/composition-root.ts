@@ -61,7 +61,8 @@ export interface Runtime {
   dispatcher: PubSubDispatcher;
   credentials: FirestoreCredentialStore;
   box: CredentialBox;
-  watcher: GmailApiWatcher;
+  /** Null when Gmail push is off. */
+  watcher: GmailApiWatcher | null;
   controlQueries: FirestoreControlQueries;
   tasks: TaskQueue;
   webhooks: FirestoreWebhookStore;
@@ -69,7 +70,8 @@ export interface Runtime {
   sender: NodeHttpSender;
   guard: TargetGuard;
   random: Random;
-  renewer: WatchRenewer;
+  /** Null when Gmail push is off. */
+  renewer: WatchRenewer | null;
   mailboxDeletion: FirestoreMailboxDeletionStore;
   deliveries: FirestoreDeliveryStore;
   observability: FirestoreObservability;
@@ -178,7 +180,7 @@ export function buildRuntime(
     dispatcher: new PubSubDispatcher(pubsub, config.syncTopic),
     credentials,
     box,
-    watcher,
+    watcher: config.gmailPush ? watcher : null,
     controlQueries: new FirestoreControlQueries(db),
     webhooks: new FirestoreWebhookStore(db),
     reads: new FirestoreReadModel(db),
@@ -196,7 +198,9 @@ export function buildRuntime(
     subscriptions: new FirestoreSubscriptionStore(db),
     replays: new FirestoreReplayStore(db),
     gmailRelease: new GmailApiRelease({ ...gmailConfig, revokeUrl: config.oauth.revokeUrl }),
-    renewer: { renew: async (mailboxId) => watcher.watch(await refreshTokenOf(mailboxId)) },
+    renewer: config.gmailPush
+      ? { renew: async (mailboxId) => watcher.watch(await refreshTokenOf(mailboxId)) }
+      : null,
     async gmailFor(mailbox) {
       return new GmailApiClient(gmailConfig, await refreshTokenOf(mailbox.id));
     },
