@@ -1,4 +1,5 @@
 import type { HttpFunction } from '@google-cloud/functions-framework';
+import type { FirestoreReadModel } from '../../shared/adapters/firestore/firestore-read-model.js';
 import type { Runtime } from '../../shared/runtime/composition-root.js';
 import type { Logger } from '../../shared/runtime/logger.js';
 import type { CredentialBox } from '../../shared/secrets/credentials.js';
@@ -7,6 +8,7 @@ import type { WorkspaceStore } from '../../shared/workspaces/ports.js';
 import type { Route } from './http/route.js';
 import { createRouter } from './http/router.js';
 import { beginConsentRoute, type ConnectRouteDeps, createConnectSessionRoute } from './routes/connect.js';
+import { type EventFeedRouteDeps, eventFeedRoutes } from './routes/event-feed.js';
 import { keyAndDeliveryRoutes } from './routes/keys-and-deliveries.js';
 import { type MailboxRouteDeps, mailboxRoutes } from './routes/mailboxes.js';
 import { healthRoute, openApiRoute } from './routes/meta.js';
@@ -23,7 +25,9 @@ export interface ApiDeps
     MailboxRouteDeps,
     ObservabilityRouteDeps,
     SubscriptionRouteDeps,
-    ReplayRouteDeps {
+    ReplayRouteDeps,
+    EventFeedRouteDeps {
+  reads: FirestoreReadModel;
   workspaces: WorkspaceStore;
   box: CredentialBox;
 }
@@ -36,6 +40,7 @@ export function apiRoutes(apiBaseUrl: () => string | undefined): Route<ApiDeps>[
     beginConsentRoute,
     ...(mailboxRoutes as Route<ApiDeps>[]),
     ...(messageAndThreadRoutes as Route<ApiDeps>[]),
+    ...(eventFeedRoutes as Route<ApiDeps>[]),
     ...(observabilityRoutes as Route<ApiDeps>[]),
     ...(webhookRoutes as Route<ApiDeps>[]),
     ...(subscriptionRoutes as Route<ApiDeps>[]),

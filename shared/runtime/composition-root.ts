@@ -9,6 +9,7 @@ import { FirestoreControlQueries } from '../adapters/firestore/firestore-control
 import { FirestoreCredentialStore } from '../adapters/firestore/firestore-credential-store.js';
 import { FirestoreDeadLetters } from '../adapters/firestore/firestore-dead-letters.js';
 import { FirestoreDeliveryStore } from '../adapters/firestore/firestore-delivery-store.js';
+import { FirestoreFeedIndexStore } from '../adapters/firestore/firestore-feed-index-store.js';
 import { FirestoreMailboxDeletionStore } from '../adapters/firestore/firestore-mailbox-deletion-store.js';
 import { FirestoreMailboxRegistry } from '../adapters/firestore/firestore-mailbox-registry.js';
 import { FirestoreObservability } from '../adapters/firestore/firestore-observability.js';
@@ -58,6 +59,7 @@ export interface Runtime {
   syncStore: FirestoreSyncStore;
   directory: FirestoreMailboxDirectory;
   deadLetters: FirestoreDeadLetters;
+  feedIndex: FirestoreFeedIndexStore;
   dispatcher: PubSubDispatcher;
   credentials: FirestoreCredentialStore;
   box: CredentialBox;
@@ -177,6 +179,7 @@ export function buildRuntime(
     syncStore: new FirestoreSyncStore(db),
     directory: new FirestoreMailboxDirectory(db),
     deadLetters: new FirestoreDeadLetters(db),
+    feedIndex: new FirestoreFeedIndexStore(db),
     dispatcher: new PubSubDispatcher(pubsub, config.syncTopic),
     credentials,
     box,

@@ -12,6 +12,7 @@ import {
   type SyncStore,
 } from '../../sync/ports.js';
 import type { MailboxDirectory } from '../../sync/request-sync.js';
+import { eventDocument } from './event-documents.js';
 import { expireAtFor } from './retention.js';
 
 interface LeaseDoc {
@@ -82,7 +83,7 @@ export class FirestoreSyncStore implements SyncStore {
   private writeEvents(tx: Transaction, mailboxId: string, events: PendingEvent[], nextSeq: number): number {
     let seq = nextSeq;
     for (const e of events) {
-      tx.set(this.mailbox(mailboxId).collection('events').doc(e.id), { ...e, seq, fanout: 'pending' });
+      tx.set(this.mailbox(mailboxId).collection('events').doc(e.id), eventDocument(e, seq));
       seq += 1;
     }
     this.stats.writes += events.length;
