@@ -16,7 +16,7 @@ export default defineConfig({
         test: {
           ...shared,
           name: 'unit',
-          include: ['{functions,shared,emulators,cli,sdk,bench}/**/*.test.ts'],
+          include: ['{functions,shared,emulators,cli,sdk,bench,scripts}/**/*.test.ts'],
           exclude: ['**/*.emulator.test.ts', '**/node_modules/**', '**/dist/**'],
         },
       },
