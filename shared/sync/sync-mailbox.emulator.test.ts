@@ -164,28 +164,6 @@ describe('syncMailbox on Firestore and the Gmail emulator', () => {
     await expectConverged(mailboxId, email);
   });
 
-  it('fences a holder whose lease expired: its commit is refused and it writes nothing', async () => {
-    const { mailboxId, email, deps } = await world.newMailbox('fenced@example.com');
-    for (let i = 0; i < 3; i += 1) await world.gmail.admin.addMessage(email, message(`f${i}`));
-    const lease = await deps.store.acquireLease(mailboxId, 'slow-holder', world.clock.now(), 1000);
-    expect(lease).toBeDefined();
-    world.clock.advance(1001);
-    const takeover = await deps.store.acquireLease(mailboxId, 'new-holder', world.clock.now(), 60_000);
-    expect(takeover!.token).toBeGreaterThan(lease!.token);
-    const ctx = { mailboxId, workspaceId: 'ws_1', tenantExternalId: 'tenant-1', fromPosition: 'x' };
-    await expect(
-      deps.store.commit(
-        lease!,
-        world.clock.now(),
-        ctx,
-        { upserts: [], deletes: [], generation: 0 },
-        { expectedCursor: null, cursor: '999' },
-      ),
-    ).rejects.toThrow(/no longer current/);
-    expect((await world.mailbox(mailboxId)).cursor).toBeNull();
-    await deps.store.releaseLease(takeover!, world.clock.now(), { force: true });
-  });
-
   it('reconciles after expired history: vanished messages are deleted with events, unchanged ones emit nothing', async () => {
     const { mailboxId, email, deps } = await world.newMailbox('expired@example.com');
     const keep = await world.gmail.admin.addMessage(email, message('keep'));

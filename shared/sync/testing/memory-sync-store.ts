@@ -184,6 +184,8 @@ export class MemorySyncStore implements SyncStore {
   }
 
   async recordRun(run: SyncRunRecord): Promise<void> {
+    const d = this.mailboxes.get(run.mailboxId);
+    if (!d || d.state.status === 'deleting') return;
     this.runs.push(structuredClone(run));
   }
 }
