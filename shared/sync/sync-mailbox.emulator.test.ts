@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RetryAfterError } from '../core/errors.js';
-import { syncMailbox } from './sync-mailbox.js';
+import { DEFAULT_SYNC_OPTIONS, syncMailbox } from './sync-mailbox.js';
+import { CrashingStore, crashPoints, InjectedCrash } from './testing/crashing-store.js';
 import { type EmulatorWorld, startEmulatorWorld } from './testing/emulator-world.js';
-import { replayEvents } from './testing/replay.js';
+import { conflictingEventIds, replayEvents } from './testing/replay.js';
 
 let world: EmulatorWorld;
 beforeAll(async () => {
@@ -33,6 +34,56 @@ async function expectConverged(mailboxId: string, email: string) {
   );
   return events;
 }
+
+type TestMailbox = Awaited<ReturnType<EmulatorWorld['newMailbox']>>;
+
+/**
+ * Mailbox states to crash a sync from: each prepares Gmail and the mirror (the next sync is the one crashed)
+ * and names the store writes that sync makes.
+ */
+const crashScenarios: Record<
+  string,
+  { writes: ('commit' | 'updateMailbox')[]; prepare(m: TestMailbox): Promise<void> }
+> = {
+  'an incremental sync over two history pages': {
+    writes: ['commit'],
+    prepare: async ({ email, mailboxId, deps }) => {
+      const a = await world.gmail.admin.addMessage(email, message('a'));
+      const b = await world.gmail.admin.addMessage(email, message('b', a.threadId));
+      const c = await world.gmail.admin.addMessage(email, message('c'));
+      await syncMailbox(deps, { mailboxId });
+      // six history records: two pages of five
+      await world.gmail.admin.addMessage(email, message('d', a.threadId));
+      await world.gmail.admin.modifyMessage(email, a.id, { addLabelIds: ['STARRED'] });
+      await world.gmail.admin.modifyMessage(email, b.id, { removeLabelIds: ['INBOX'] });
+      await world.gmail.admin.trashMessage(email, c.id);
+      await world.gmail.admin.deleteMessage(email, b.id);
+      await world.gmail.admin.addMessage(email, message('e'));
+    },
+  },
+  'a reconciling resync after expired history': {
+    writes: ['commit', 'updateMailbox'],
+    prepare: async ({ email, mailboxId, deps }) => {
+      const a = await world.gmail.admin.addMessage(email, message('a'));
+      const gone = await world.gmail.admin.addMessage(email, message('gone', a.threadId));
+      await syncMailbox(deps, { mailboxId });
+      await world.gmail.admin.deleteMessage(email, gone.id);
+      await world.gmail.admin.modifyMessage(email, a.id, { addLabelIds: ['IMPORTANT'] });
+      // six messages: two listing pages of five
+      for (let i = 0; i < 5; i += 1) await world.gmail.admin.addMessage(email, message(`new${i}`));
+      await world.gmail.admin.expireHistory(email);
+    },
+  },
+  'a revoked grant': {
+    writes: ['updateMailbox'],
+    prepare: async ({ email, mailboxId, deps }) => {
+      await world.gmail.admin.addMessage(email, message('r'));
+      await syncMailbox(deps, { mailboxId });
+      await world.gmail.admin.revoke(email);
+    },
+  },
+};
+const scenarioIds = Object.fromEntries(Object.keys(crashScenarios).map((name, i) => [name, `s${i}`]));
 
 describe('syncMailbox on Firestore and the Gmail emulator', () => {
   it('keeps the mirror equal to Gmail under any interleaving of changes and syncs (200 seeded cases)', async () => {
@@ -95,33 +146,51 @@ describe('syncMailbox on Firestore and the Gmail emulator', () => {
     expect(n).toBeGreaterThanOrEqual(200);
   }, 600_000);
 
-  it('converges after a crash injected before each commit, never re-emitting an id with other content', async () => {
-    const { mailboxId, email, deps } = await world.newMailbox('crash@example.com');
-    const first = await world.gmail.admin.addMessage(email, message('a'));
-    await world.gmail.admin.addMessage(email, message('b', first.threadId));
-    await syncMailbox(deps, { mailboxId });
-    const commit = world.store.commit.bind(world.store);
-    for (let crashAt = 1; crashAt <= 4; crashAt += 1) {
-      const added = await world.gmail.admin.addMessage(email, message(`c${crashAt}`, first.threadId));
-      await world.gmail.admin.modifyMessage(email, added.id, { addLabelIds: ['STARRED'] });
-      if (crashAt === 3) await world.gmail.admin.expireHistory(email);
-      let commits = 0;
-      world.store.commit = async (...args) => {
-        commits += 1;
-        if (commits === crashAt) throw new Error('injected crash');
-        return commit(...args);
-      };
-      const before = (await world.mailbox(mailboxId)).cursor as string;
-      await syncMailbox(deps, { mailboxId }).catch(() => undefined);
-      world.store.commit = commit;
-      const afterCrash = await world.mailbox(mailboxId);
-      // the cursor moves only with committed state: it is either where it was or fully caught up
-      expect(BigInt(afterCrash.cursor ?? before)).toBeGreaterThanOrEqual(BigInt(before));
-      await syncMailbox(deps, { mailboxId });
-    }
-    const events = await expectConverged(mailboxId, email);
-    expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
-  });
+  it.each(Object.keys(crashScenarios))(
+    'converges from a crash before and after every commit and mailbox update of %s, each crash firing',
+    async (scenario) => {
+      const { prepare, writes } = crashScenarios[scenario]!;
+      const counted = ['commit', 'updateMailbox'] as const;
+      const dry = await world.newMailbox(`crash-dry-${scenarioIds[scenario]}@example.com`);
+      await prepare(dry);
+      const probe = new CrashingStore(world.store, undefined, counted);
+      await syncMailbox({ ...dry.deps, store: probe.store }, { mailboxId: dry.mailboxId });
+      const points = crashPoints(probe.writes);
+      const log: string[] = [];
+      for (const point of points) {
+        const m = await world.newMailbox(
+          `crash-${scenarioIds[scenario]}-${point.n}-${point.when}@example.com`,
+        );
+        await prepare(m);
+        const before = ((await world.mailbox(m.mailboxId)).cursor ?? null) as string | null;
+        const crashing = new CrashingStore(world.store, point, counted);
+        await expect(
+          syncMailbox({ ...m.deps, store: crashing.store }, { mailboxId: m.mailboxId }),
+        ).rejects.toBeInstanceOf(InjectedCrash);
+        expect(crashing.fired).toEqual(point);
+        // the cursor moved only with committed state, and the events written so far describe the mirror
+        expect((await world.mailbox(m.mailboxId)).cursor ?? null).toBe(crashing.lastCommittedCursor(before));
+        const replayed = replayEvents(await world.events(m.mailboxId));
+        expect(
+          [...replayed.messages].map(([id, x]) => [id, x.threadId, x.labelIds.join(',')]).sort(),
+        ).toEqual(await world.mirrorView(m.mailboxId));
+        world.clock.advance(DEFAULT_SYNC_OPTIONS.leaseTtlMs + 1);
+        await syncMailbox(m.deps, { mailboxId: m.mailboxId });
+        const events = await expectConverged(m.mailboxId, m.email);
+        expect(conflictingEventIds(events)).toEqual([]);
+        if (scenario === 'a revoked grant') {
+          expect((await world.mailbox(m.mailboxId)).status).toBe('reconnect_required');
+          expect(events.filter((e) => e.type === 'mailbox.reconnect_required')).toHaveLength(1);
+        }
+        log.push(`  #${point.n} ${point.when} ${point.method}: fired, converged`);
+      }
+      console.info(
+        `crash points of ${scenario} on Firestore (${points.length}, each fired):\n${log.join('\n')}`,
+      );
+      expect([...new Set(points.map((p) => p.method))].sort()).toEqual(writes);
+    },
+    120_000,
+  );
 
   it('serialises 10 concurrent triggers: one holder at a time, and a trigger mid-sync is picked up', async () => {
     const { mailboxId, email, deps } = await world.newMailbox('concurrent@example.com');

@@ -4,10 +4,11 @@ import { ManualClock } from '../core/clock.js';
 import { RetryAfterError } from '../core/errors.js';
 import { SequentialIds } from '../core/ids.js';
 import type { MailmonEvent } from '../events/event.js';
-import { type SyncDeps, syncMailbox } from './sync-mailbox.js';
+import { DEFAULT_SYNC_OPTIONS, type SyncDeps, syncMailbox } from './sync-mailbox.js';
+import { CrashingStore, crashPoints, InjectedCrash, STORE_WRITES } from './testing/crashing-store.js';
 import { FakeGmail } from './testing/fake-gmail.js';
 import { MemorySyncStore } from './testing/memory-sync-store.js';
-import { replayEvents } from './testing/replay.js';
+import { conflictingEventIds, replayEvents } from './testing/replay.js';
 
 function setup(options: SyncDeps['options'] = {}) {
   const clock = new ManualClock();
@@ -47,6 +48,15 @@ function expectMirrorEqualsGmail(t: Setup) {
 
 function types(events: MailmonEvent[]) {
   return events.map((e) => e.type);
+}
+
+/** State and events are written together: replaying the events gives exactly the mirror. */
+function expectEventsDescribeMirror(t: Setup) {
+  const d = t.data();
+  const replayed = replayEvents(d.events);
+  const mirror = [...d.messages.values()].map((m) => [m.id, m.threadId, m.labelIds]).sort();
+  expect([...replayed.messages].map(([id, m]) => [id, m.threadId, m.labelIds]).sort()).toEqual(mirror);
+  expect([...replayed.threads].sort()).toEqual([...d.threads.keys()].sort());
 }
 
 describe('syncMailbox', () => {
@@ -294,36 +304,6 @@ describe('syncMailbox', () => {
     expect(t.data().events).toEqual([]);
   });
 
-  it('converges after a crash at any commit, never emitting one event id with two contents', async () => {
-    for (let crashAt = 1; crashAt <= 8; crashAt += 1) {
-      const t = setup();
-      for (let i = 0; i < 5; i += 1) t.gmail.add({ threadId: `t${i % 2}` });
-      await syncMailbox(t.deps, { mailboxId: 'mbx_1' });
-      t.gmail.add({ threadId: 't0' });
-      t.gmail.relabel('m00001', ['STARRED'], []);
-      t.gmail.delete('m00002');
-      t.gmail.expireHistory();
-      t.gmail.add();
-      let commits = 0;
-      t.store.beforeCommit = () => {
-        commits += 1;
-        if (commits === crashAt) throw new Error('crash');
-      };
-      await syncMailbox(t.deps, { mailboxId: 'mbx_1' }).catch(() => undefined);
-      t.store.beforeCommit = undefined;
-      const cursorAfterCrash = t.data().state.cursor;
-      await syncMailbox(t.deps, { mailboxId: 'mbx_1' });
-      expectMirrorEqualsGmail(t);
-      const byId = new Map<string, string>();
-      for (const e of t.data().events) {
-        const content = JSON.stringify([e.type, e.data]);
-        expect(byId.get(e.id) ?? content).toBe(content);
-        byId.set(e.id, content);
-      }
-      expect(BigInt(cursorAfterCrash ?? '0')).toBeLessThanOrEqual(BigInt(t.data().state.cursor!));
-    }
-  });
-
   it('keeps the mirror equal to Gmail under any interleaving of changes and syncs (property)', async () => {
     const op = fc.oneof(
       fc.record({ kind: fc.constant('add' as const), thread: fc.integer({ min: 0, max: 3 }) }),
@@ -366,5 +346,94 @@ describe('syncMailbox', () => {
       }),
       { numRuns: 300, seed: 20261124 },
     );
+  });
+});
+
+/** Mailbox states to crash a sync from: each prepares Gmail and the mirror, the next sync is the one crashed. */
+const crashScenarios: Record<string, (t: Setup) => Promise<void>> = {
+  'an initial sync over several pages': async (t) => {
+    for (let i = 0; i < 7; i += 1) t.gmail.add({ threadId: `t${i % 3}` });
+  },
+  'an incremental sync over several history pages': async (t) => {
+    for (let i = 0; i < 5; i += 1) t.gmail.add({ threadId: `t${i % 2}` });
+    await syncMailbox(t.deps, { mailboxId: 'mbx_1' });
+    t.gmail.add({ threadId: 't0' });
+    t.gmail.relabel('m00001', ['STARRED'], []);
+    t.gmail.delete('m00002');
+    t.gmail.add();
+    t.gmail.relabel('m00003', [], ['UNREAD']);
+    t.gmail.trash('m00004');
+  },
+  'a reconciling resync after expired history': async (t) => {
+    for (let i = 0; i < 5; i += 1) t.gmail.add({ threadId: `t${i % 2}` });
+    await syncMailbox(t.deps, { mailboxId: 'mbx_1' });
+    t.gmail.add({ threadId: 't0' });
+    t.gmail.relabel('m00001', ['STARRED'], []);
+    t.gmail.delete('m00002');
+    t.gmail.expireHistory();
+    t.gmail.add();
+  },
+  'a revoked grant': async (t) => {
+    t.gmail.add();
+    await syncMailbox(t.deps, { mailboxId: 'mbx_1' });
+    t.gmail.revoked = true;
+  },
+  'a quiet mailbox recording its success': async (t) => {
+    t.gmail.add();
+    await syncMailbox(t.deps, { mailboxId: 'mbx_1' });
+    t.clock.advance(120_000);
+  },
+};
+
+describe('syncMailbox after a crash', () => {
+  it.each(Object.keys(crashScenarios))(
+    'converges from a crash before and after every store write of %s, each crash firing',
+    async (scenario) => {
+      const prepare = crashScenarios[scenario]!;
+      const dry = setup();
+      await prepare(dry);
+      const probe = new CrashingStore(dry.store);
+      await syncMailbox({ ...dry.deps, store: probe.store }, { mailboxId: 'mbx_1' });
+      const points = crashPoints(probe.writes);
+      const log: string[] = [];
+      for (const point of points) {
+        const t = setup();
+        await prepare(t);
+        const before = t.data().state.cursor;
+        const crashing = new CrashingStore(t.store, point);
+        await expect(
+          syncMailbox({ ...t.deps, store: crashing.store }, { mailboxId: 'mbx_1' }),
+        ).rejects.toBeInstanceOf(InjectedCrash);
+        expect(crashing.fired).toEqual(point);
+        // what the crash left: the cursor moved only with committed state, and the events describe the mirror
+        expect(t.data().state.cursor).toBe(crashing.lastCommittedCursor(before));
+        expectEventsDescribeMirror(t);
+        // the dead holder's lease runs out; the next sync takes over and finishes the work
+        t.clock.advance(DEFAULT_SYNC_OPTIONS.leaseTtlMs + 1);
+        await syncMailbox(t.deps, { mailboxId: 'mbx_1' });
+        expectMirrorEqualsGmail(t);
+        expect(conflictingEventIds(t.data().events)).toEqual([]);
+        if (t.gmail.revoked) {
+          expect(t.data().state.status).toBe('reconnect_required');
+          expect(types(t.data().events).filter((x) => x === 'mailbox.reconnect_required')).toHaveLength(1);
+        } else expect(t.data().state).toMatchObject({ syncState: 'healthy', fullSync: null });
+        log.push(`  #${point.n} ${point.when} ${point.method}: fired, converged`);
+      }
+      console.info(`crash points of ${scenario} (${points.length}, each fired):\n${log.join('\n')}`);
+      expect(points.length).toBeGreaterThan(0);
+      expect(points.filter((p) => p.method === 'commit' || p.method === 'updateMailbox')).not.toEqual([]);
+    },
+  );
+
+  it('crashes in updateMailbox as well as in commit across the scenarios', async () => {
+    const methods = new Set<string>();
+    for (const prepare of Object.values(crashScenarios)) {
+      const t = setup();
+      await prepare(t);
+      const probe = new CrashingStore(t.store);
+      await syncMailbox({ ...t.deps, store: probe.store }, { mailboxId: 'mbx_1' });
+      for (const w of probe.writes) methods.add(w.method);
+    }
+    expect([...methods].sort()).toEqual([...STORE_WRITES].sort());
   });
 });
