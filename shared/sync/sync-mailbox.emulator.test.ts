@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RetryAfterError } from '../core/errors.js';
 import { DEFAULT_SYNC_OPTIONS, syncMailbox } from './sync-mailbox.js';
 import { CrashingStore, crashPoints, InjectedCrash } from './testing/crashing-store.js';
+import { hookedGmail } from './testing/hooked-gmail.js';
 import { type EmulatorWorld, startEmulatorWorld } from './testing/emulator-world.js';
 import { conflictingEventIds, replayEvents } from './testing/replay.js';
 
@@ -86,7 +87,8 @@ const crashScenarios: Record<
 const scenarioIds = Object.fromEntries(Object.keys(crashScenarios).map((name, i) => [name, `s${i}`]));
 
 describe('syncMailbox on Firestore and the Gmail emulator', () => {
-  it('keeps the mirror equal to Gmail under any interleaving of changes and syncs (200 seeded cases)', async () => {
+  it('keeps the mirror equal to Gmail under any interleaving of changes, syncs, crashes, faults, takeovers and concurrent triggers (200 seeded cases)', async () => {
+    const TTL = DEFAULT_SYNC_OPTIONS.leaseTtlMs;
     const op = fc.oneof(
       {
         weight: 4,
@@ -100,50 +102,149 @@ describe('syncMailbox on Firestore and the Gmail emulator', () => {
           label: fc.constantFrom('STARRED', 'IMPORTANT', 'UNREAD'),
         }),
       },
+      {
+        weight: 2,
+        arbitrary: fc.record({
+          kind: fc.constant('unlabel' as const),
+          pick: fc.nat(),
+          label: fc.constantFrom('INBOX', 'UNREAD', 'STARRED'),
+        }),
+      },
       { weight: 1, arbitrary: fc.record({ kind: fc.constant('trash' as const), pick: fc.nat() }) },
       { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), pick: fc.nat() }) },
       { weight: 1, arbitrary: fc.record({ kind: fc.constant('expire' as const) }) },
       { weight: 2, arbitrary: fc.record({ kind: fc.constant('sync' as const) }) },
+      // the sync dies at its n-th store write, before or after it applies; its lease then runs out
+      {
+        weight: 1,
+        arbitrary: fc.record({
+          kind: fc.constant('crash' as const),
+          at: fc.integer({ min: 1, max: 8 }),
+          when: fc.constantFrom('before' as const, 'after' as const),
+        }),
+      },
+      // Gmail's next calls fail with 429/5xx; with few retries allowed the sync gives the work back
+      {
+        weight: 1,
+        arbitrary: fc.record({
+          kind: fc.constant('fault' as const),
+          statuses: fc.array(fc.constantFrom(429 as const, 500 as const, 503 as const), {
+            minLength: 1,
+            maxLength: 3,
+          }),
+          retries: fc.integer({ min: 0, max: 3 }),
+        }),
+      },
+      // mid-sync the lease expires and another sync takes over and finishes
+      {
+        weight: 1,
+        arbitrary: fc.record({ kind: fc.constant('takeover' as const), at: fc.integer({ min: 1, max: 6 }) }),
+      },
+      // mid-sync another trigger arrives (after a new message, or not) and finds the lease held
+      {
+        weight: 1,
+        arbitrary: fc.record({
+          kind: fc.constant('concurrent' as const),
+          at: fc.integer({ min: 1, max: 6 }),
+          change: fc.boolean(),
+        }),
+      },
     );
+    // what the cases did, so the property shows it exercised each hazard it names
+    const seen = { crashed: 0, gaveUp: 0, rodeOut: 0, tookOver: 0, turnedAway: 0 };
     let n = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 8 }), async (ops) => {
         n += 1;
         const { mailboxId, email, deps } = await world.newMailbox(`prop${n}@example.com`);
-        const ids: string[] = [];
+        const admin = world.gmail.admin;
+        const sync = (d = deps) => syncMailbox(d, { mailboxId });
+        // what Gmail holds, so every admin call is one Gmail accepts: a failed call fails the case
+        const live = new Map<string, string>();
         const threads: (string | undefined)[] = [undefined, undefined, undefined];
-        const pick = (k: number) => ids[k % Math.max(1, ids.length)];
+        const pick = (k: number) => [...live.keys()][k % Math.max(1, live.size)];
+        const add = async (thread: number) => {
+          // a thread whose messages were all deleted is gone in Gmail too: start a new one
+          const threadId = [...live.values()].includes(threads[thread]!) ? threads[thread] : undefined;
+          const added = await admin.addMessage(email, message(`m${n}.${live.size}`, threadId));
+          threads[thread] = added.threadId;
+          live.set(added.id, added.threadId);
+        };
         for (const o of ops) {
-          if (o.kind === 'add') {
-            // a thread whose messages were all deleted is gone in Gmail too: start a new one
-            const added = await world.gmail.admin
-              .addMessage(email, message(`m${ids.length}`, threads[o.thread]))
-              .catch(() => world.gmail.admin.addMessage(email, message(`m${ids.length}`)));
-            if (added.threadId !== threads[o.thread]) threads[o.thread] = undefined;
-            threads[o.thread] ??= added.threadId;
-            ids.push(added.id);
-          } else if (o.kind === 'expire') await world.gmail.admin.expireHistory(email);
-          else if (o.kind === 'sync') await syncMailbox(deps, { mailboxId });
-          else {
+          if (o.kind === 'add') await add(o.thread);
+          else if (o.kind === 'expire') await admin.expireHistory(email);
+          else if (o.kind === 'sync') await sync();
+          else if (o.kind === 'crash') {
+            const crashing = new CrashingStore(world.store, { n: o.at, when: o.when });
+            const crashed = await sync({ ...deps, store: crashing.store }).then(
+              () => false,
+              (error: unknown) => {
+                if (error instanceof InjectedCrash) return true;
+                throw error;
+              },
+            );
+            expect(crashed).toBe(crashing.fired !== undefined);
+            if (crashed) seen.crashed += 1;
+            if (crashed) world.clock.advance(TTL + 1);
+          } else if (o.kind === 'fault') {
+            await admin.setFaults({ failNext: o.statuses });
+            await sync({ ...deps, options: { ...deps.options, maxRetries: o.retries } }).then(
+              () => {
+                seen.rodeOut += 1;
+              },
+              (error: unknown) => {
+                if (!(error instanceof RetryAfterError)) throw error;
+                seen.gaveUp += 1;
+              },
+            );
+            await admin.setFaults({});
+          } else if (o.kind === 'takeover' || o.kind === 'concurrent') {
+            const hook =
+              o.kind === 'takeover'
+                ? async () => {
+                    world.clock.advance(TTL + 1);
+                    expect((await sync()).outcome).toBe('succeeded');
+                  }
+                : async () => {
+                    if (o.change) await add(0);
+                    expect((await sync()).outcome).toBe('busy');
+                  };
+            let gmail: ReturnType<typeof hookedGmail> | undefined;
+            const outcome = await sync({
+              ...deps,
+              gmailFor: async (m) => {
+                gmail = hookedGmail(await deps.gmailFor(m), o.at, hook);
+                return gmail;
+              },
+            });
+            const fired = gmail?.fired() ?? false;
+            if (fired) seen[o.kind === 'takeover' ? 'tookOver' : 'turnedAway'] += 1;
+            if (o.kind === 'takeover') expect(outcome.outcome).toBe(fired ? 'lease_lost' : 'succeeded');
+            else {
+              expect(outcome.outcome).toBe('succeeded');
+              if (fired) expect(outcome.runs).toBeGreaterThanOrEqual(2);
+            }
+          } else {
             const id = pick(o.pick);
             if (!id) continue;
-            if (o.kind === 'label')
-              await world.gmail.admin
-                .modifyMessage(email, id, { addLabelIds: [o.label] })
-                .catch(() => undefined);
-            if (o.kind === 'trash') await world.gmail.admin.trashMessage(email, id).catch(() => undefined);
+            if (o.kind === 'label') await admin.modifyMessage(email, id, { addLabelIds: [o.label] });
+            if (o.kind === 'unlabel') await admin.modifyMessage(email, id, { removeLabelIds: [o.label] });
+            if (o.kind === 'trash') await admin.trashMessage(email, id);
             if (o.kind === 'delete') {
-              await world.gmail.admin.deleteMessage(email, id).catch(() => undefined);
-              ids.splice(ids.indexOf(id), 1);
+              await admin.deleteMessage(email, id);
+              live.delete(id);
             }
           }
         }
-        await syncMailbox(deps, { mailboxId });
-        await expectConverged(mailboxId, email);
+        world.clock.advance(TTL + 1);
+        expect((await sync()).outcome).toBe('succeeded');
+        const events = await expectConverged(mailboxId, email);
+        expect(conflictingEventIds(events)).toEqual([]);
       }),
       { numRuns: 200, seed: 4242 },
     );
     expect(n).toBeGreaterThanOrEqual(200);
+    for (const [hazard, times] of Object.entries(seen)) expect(times, hazard).toBeGreaterThan(0);
   }, 600_000);
 
   it.each(Object.keys(crashScenarios))(
