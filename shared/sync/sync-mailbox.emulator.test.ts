@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RetryAfterError } from '../core/errors.js';
 import { DEFAULT_SYNC_OPTIONS, syncMailbox } from './sync-mailbox.js';
 import { CrashingStore, crashPoints, InjectedCrash } from './testing/crashing-store.js';
-import { hookedGmail } from './testing/hooked-gmail.js';
 import { type EmulatorWorld, startEmulatorWorld } from './testing/emulator-world.js';
 import { conflictingEventIds, replayEvents } from './testing/replay.js';
+import { HazardTally, hazardOps, syncGivingBack, syncUnder } from './testing/sync-hazards.js';
 
 let world: EmulatorWorld;
 beforeAll(async () => {
@@ -114,15 +114,8 @@ describe('syncMailbox on Firestore and the Gmail emulator', () => {
       { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), pick: fc.nat() }) },
       { weight: 1, arbitrary: fc.record({ kind: fc.constant('expire' as const) }) },
       { weight: 2, arbitrary: fc.record({ kind: fc.constant('sync' as const) }) },
-      // the sync dies at its n-th store write, before or after it applies; its lease then runs out
-      {
-        weight: 1,
-        arbitrary: fc.record({
-          kind: fc.constant('crash' as const),
-          at: fc.integer({ min: 1, max: 8 }),
-          when: fc.constantFrom('before' as const, 'after' as const),
-        }),
-      },
+      // crashes, lease takeovers and concurrent triggers
+      ...hazardOps({ writes: 8, calls: 6 }),
       // Gmail's next calls fail with 429/5xx; with few retries allowed the sync gives the work back
       {
         weight: 1,
@@ -135,23 +128,8 @@ describe('syncMailbox on Firestore and the Gmail emulator', () => {
           retries: fc.integer({ min: 0, max: 3 }),
         }),
       },
-      // mid-sync the lease expires and another sync takes over and finishes
-      {
-        weight: 1,
-        arbitrary: fc.record({ kind: fc.constant('takeover' as const), at: fc.integer({ min: 1, max: 6 }) }),
-      },
-      // mid-sync another trigger arrives (after a new message, or not) and finds the lease held
-      {
-        weight: 1,
-        arbitrary: fc.record({
-          kind: fc.constant('concurrent' as const),
-          at: fc.integer({ min: 1, max: 6 }),
-          change: fc.boolean(),
-        }),
-      },
     );
-    // what the cases did, so the property shows it exercised each hazard it names
-    const seen = { crashed: 0, gaveUp: 0, rodeOut: 0, tookOver: 0, turnedAway: 0 };
+    const tally = new HazardTally();
     let n = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 8 }), async (ops) => {
@@ -170,60 +148,26 @@ describe('syncMailbox on Firestore and the Gmail emulator', () => {
           threads[thread] = added.threadId;
           live.set(added.id, added.threadId);
         };
+        const target = {
+          deps,
+          mailboxId,
+          store: world.store,
+          clock: world.clock,
+          change: () => add(0),
+        };
         for (const o of ops) {
           if (o.kind === 'add') await add(o.thread);
           else if (o.kind === 'expire') await admin.expireHistory(email);
           else if (o.kind === 'sync') await sync();
-          else if (o.kind === 'crash') {
-            const crashing = new CrashingStore(world.store, { n: o.at, when: o.when });
-            const crashed = await sync({ ...deps, store: crashing.store }).then(
-              () => false,
-              (error: unknown) => {
-                if (error instanceof InjectedCrash) return true;
-                throw error;
-              },
-            );
-            expect(crashed).toBe(crashing.fired !== undefined);
-            if (crashed) seen.crashed += 1;
-            if (crashed) world.clock.advance(TTL + 1);
-          } else if (o.kind === 'fault') {
+          else if (o.kind === 'fault') {
             await admin.setFaults({ failNext: o.statuses });
-            await sync({ ...deps, options: { ...deps.options, maxRetries: o.retries } }).then(
-              () => {
-                seen.rodeOut += 1;
-              },
-              (error: unknown) => {
-                if (!(error instanceof RetryAfterError)) throw error;
-                seen.gaveUp += 1;
-              },
-            );
-            await admin.setFaults({});
-          } else if (o.kind === 'takeover' || o.kind === 'concurrent') {
-            const hook =
-              o.kind === 'takeover'
-                ? async () => {
-                    world.clock.advance(TTL + 1);
-                    expect((await sync()).outcome).toBe('succeeded');
-                  }
-                : async () => {
-                    if (o.change) await add(0);
-                    expect((await sync()).outcome).toBe('busy');
-                  };
-            let gmail: ReturnType<typeof hookedGmail> | undefined;
-            const outcome = await sync({
+            await syncGivingBack(target, tally, {
               ...deps,
-              gmailFor: async (m) => {
-                gmail = hookedGmail(await deps.gmailFor(m), o.at, hook);
-                return gmail;
-              },
+              options: { ...deps.options, maxRetries: o.retries },
             });
-            const fired = gmail?.fired() ?? false;
-            if (fired) seen[o.kind === 'takeover' ? 'tookOver' : 'turnedAway'] += 1;
-            if (o.kind === 'takeover') expect(outcome.outcome).toBe(fired ? 'lease_lost' : 'succeeded');
-            else {
-              expect(outcome.outcome).toBe('succeeded');
-              if (fired) expect(outcome.runs).toBeGreaterThanOrEqual(2);
-            }
+            await admin.setFaults({});
+          } else if (o.kind === 'crash' || o.kind === 'takeover' || o.kind === 'concurrent') {
+            await syncUnder(o, target, tally);
           } else {
             const id = pick(o.pick);
             if (!id) continue;
@@ -244,7 +188,7 @@ describe('syncMailbox on Firestore and the Gmail emulator', () => {
       { numRuns: 200, seed: 4242 },
     );
     expect(n).toBeGreaterThanOrEqual(200);
-    for (const [hazard, times] of Object.entries(seen)) expect(times, hazard).toBeGreaterThan(0);
+    tally.expectEachSeen();
   }, 600_000);
 
   it.each(Object.keys(crashScenarios))(

@@ -6,10 +6,10 @@ import { SequentialIds } from '../core/ids.js';
 import type { MailmonEvent } from '../events/event.js';
 import { DEFAULT_SYNC_OPTIONS, type SyncDeps, syncMailbox } from './sync-mailbox.js';
 import { CrashingStore, crashPoints, InjectedCrash, STORE_WRITES } from './testing/crashing-store.js';
-import { hookedGmail } from './testing/hooked-gmail.js';
 import { FakeGmail } from './testing/fake-gmail.js';
 import { MemorySyncStore } from './testing/memory-sync-store.js';
 import { conflictingEventIds, replayEvents } from './testing/replay.js';
+import { HazardTally, hazardOps, syncGivingBack, syncUnder } from './testing/sync-hazards.js';
 
 function setup(options: SyncDeps['options'] = {}) {
   const clock = new ManualClock();
@@ -326,15 +326,8 @@ describe('syncMailbox', () => {
       { weight: 2, arbitrary: fc.record({ kind: fc.constant('delete' as const), pick: fc.nat() }) },
       { weight: 1, arbitrary: fc.record({ kind: fc.constant('expire' as const) }) },
       { weight: 2, arbitrary: fc.record({ kind: fc.constant('sync' as const) }) },
-      // the sync dies at its n-th store write, before or after it applies; its lease then runs out
-      {
-        weight: 2,
-        arbitrary: fc.record({
-          kind: fc.constant('crash' as const),
-          at: fc.integer({ min: 1, max: 10 }),
-          when: fc.constantFrom('before' as const, 'after' as const),
-        }),
-      },
+      // crashes, lease takeovers and concurrent triggers
+      ...hazardOps({ writes: 10, calls: 8 }, 2),
       // Gmail answers 429/5xx a few times; with few retries allowed the sync gives the work back
       {
         weight: 1,
@@ -345,28 +338,20 @@ describe('syncMailbox', () => {
           retryAfterMs: fc.constantFrom(0, 1_000, 30_000, 120_000),
         }),
       },
-      // mid-sync the lease expires and another sync takes over and finishes
-      {
-        weight: 1,
-        arbitrary: fc.record({ kind: fc.constant('takeover' as const), at: fc.integer({ min: 1, max: 8 }) }),
-      },
-      // mid-sync another trigger arrives (after a change, or not) and finds the lease held
-      {
-        weight: 1,
-        arbitrary: fc.record({
-          kind: fc.constant('concurrent' as const),
-          at: fc.integer({ min: 1, max: 8 }),
-          change: fc.boolean(),
-        }),
-      },
     );
-    // what the cases did, so the property shows it exercised each hazard it names
-    const seen = { crashed: 0, gaveUp: 0, rodeOut: 0, tookOver: 0, turnedAway: 0 };
+    const tally = new HazardTally();
     await fc.assert(
       fc.asyncProperty(fc.array(op, { maxLength: 25 }), async (ops) => {
         const t = setup();
         t.gmail.historyPageSize = 2;
-        const sync = (deps: SyncDeps = t.deps) => syncMailbox(deps, { mailboxId: 'mbx_1' });
+        const sync = () => syncMailbox(t.deps, { mailboxId: 'mbx_1' });
+        const target = {
+          deps: t.deps,
+          mailboxId: 'mbx_1',
+          store: t.store,
+          clock: t.clock,
+          change: async () => void t.gmail.add(),
+        };
         const pick = (n: number) => [...t.gmail.messages.keys()][n % Math.max(1, t.gmail.messages.size)];
         for (const o of ops) {
           if (o.kind === 'add') t.gmail.add({ threadId: `t${o.thread}` });
@@ -387,54 +372,17 @@ describe('syncMailbox', () => {
           }
           if (o.kind === 'expire') t.gmail.expireHistory();
           if (o.kind === 'sync') await sync();
-          if (o.kind === 'crash') {
-            const crashing = new CrashingStore(t.store, { n: o.at, when: o.when });
-            const crashed = await sync({ ...t.deps, store: crashing.store }).then(
-              () => false,
-              (error: unknown) => {
-                if (error instanceof InjectedCrash) return true;
-                throw error;
-              },
-            );
-            // a sync with fewer writes than `at` finishes untouched
-            expect(crashed).toBe(crashing.fired !== undefined);
-            if (crashed) seen.crashed += 1;
-            if (crashed) t.clock.advance(TTL + 1);
-          }
           if (o.kind === 'fault') {
             t.gmail.failNext = o.failures;
             t.gmail.retryAfterMs = o.retryAfterMs;
-            await sync({ ...t.deps, options: { ...t.deps.options, maxRetries: o.retries } }).then(
-              () => {
-                seen.rodeOut += 1;
-              },
-              (error: unknown) => {
-                if (!(error instanceof RetryAfterError)) throw error;
-                seen.gaveUp += 1;
-              },
-            );
+            await syncGivingBack(target, tally, {
+              ...t.deps,
+              options: { ...t.deps.options, maxRetries: o.retries },
+            });
             t.gmail.failNext = 0;
           }
-          if (o.kind === 'takeover') {
-            const gmail = hookedGmail(t.gmail, o.at, async () => {
-              t.clock.advance(TTL + 1);
-              expect((await sync()).outcome).toBe('succeeded');
-            });
-            const outcome = await sync({ ...t.deps, gmailFor: async () => gmail });
-            expect(outcome.outcome).toBe(gmail.fired() ? 'lease_lost' : 'succeeded');
-            if (gmail.fired()) seen.tookOver += 1;
-          }
-          if (o.kind === 'concurrent') {
-            const gmail = hookedGmail(t.gmail, o.at, async () => {
-              if (o.change) t.gmail.add();
-              expect((await sync()).outcome).toBe('busy');
-            });
-            const outcome = await sync({ ...t.deps, gmailFor: async () => gmail });
-            expect(outcome.outcome).toBe('succeeded');
-            // the trigger it turned away is not lost: it ran again before letting go
-            if (gmail.fired()) seen.turnedAway += 1;
-            if (gmail.fired()) expect(outcome.runs).toBeGreaterThanOrEqual(2);
-          }
+          if (o.kind === 'crash' || o.kind === 'takeover' || o.kind === 'concurrent')
+            await syncUnder(o, target, tally);
         }
         t.clock.advance(TTL + 1);
         expect((await sync()).outcome).toBe('succeeded');
@@ -443,7 +391,7 @@ describe('syncMailbox', () => {
       }),
       { numRuns: 3000, seed: 20261124 },
     );
-    for (const [hazard, times] of Object.entries(seen)) expect(times, hazard).toBeGreaterThan(0);
+    tally.expectEachSeen();
   });
 });
 
