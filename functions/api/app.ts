@@ -56,11 +56,15 @@ export function apiDepsOf(r: Runtime): ApiDeps {
   return { ...r, apiBaseUrl: r.config.apiUrl, deliverUrl: r.config.deliverWebhookUrl };
 }
 
-/** Builds the `api` HTTP function over injected dependencies (the composition root in production, fakes in tests). */
+/**
+ * Builds the `api` HTTP function over injected dependencies (the composition root in production, fakes in
+ * tests), serving `routes` (every API route unless given).
+ */
 export function createApiFunction(
   deps: () => Promise<ApiDeps>,
   logger: Logger,
   apiBaseUrl: () => string | undefined = () => undefined,
+  routes: Route<ApiDeps>[] = apiRoutes(apiBaseUrl),
 ): HttpFunction {
-  return createRouter(apiRoutes(apiBaseUrl), deps, (d) => (key) => authenticateApiKey(d, key), logger);
+  return createRouter(routes, deps, (d) => (key) => authenticateApiKey(d, key), logger);
 }

@@ -1,7 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { LocalKeyWrapper } from '../adapters/local-key-wrapper/local-key-wrapper.js';
 import { ManualClock } from '../core/clock.js';
 import { NonRetryableError } from '../core/errors.js';
 import { SequentialIds } from '../core/ids.js';
+import { CredentialBox } from '../secrets/credentials.js';
+import type { SealedSecret } from '../secrets/ports.js';
 import { beginConsent } from './begin-consent.js';
 import { completeConnect } from './complete-connect.js';
 import { CONNECT_SESSION_TTL_MS, createConnectSession } from './create-connect-session.js';
@@ -11,6 +15,7 @@ import { MemoryConnectSessionStore } from './testing/memory-connect-session-stor
 
 function setup() {
   const clock = new ManualClock();
+  const box = new CredentialBox(new LocalKeyWrapper({ k: randomBytes(32).toString('base64') }, 'k'));
   const sessions = new MemoryConnectSessionStore();
   const exchanged: { code: string; verifier: string }[] = [];
   const oauth: OAuthProvider = {
@@ -44,16 +49,12 @@ function setup() {
     clock,
     ids: new SequentialIds(),
     apiBaseUrl: 'https://api.test/',
-    sealer: {
-      sealRefreshToken: async (_key: string, token: string) => ({
-        sealed: Buffer.from(token).toString('base64'),
-      }),
-    },
+    sealer: box,
     mailboxes,
     watcher: { watch: async () => ({ historyId: '100', expiresAt: clock.now() + 7 * 86_400_000 }) },
     dispatcher: { dispatchSync: async (d: unknown) => void dispatched.push(d) },
   };
-  return { deps, sessions, exchanged, registered, existing, dispatched, clock };
+  return { deps, sessions, exchanged, registered, existing, dispatched, clock, box };
 }
 
 async function startFlow(t: ReturnType<typeof setup>) {
@@ -102,6 +103,11 @@ describe('the connect flow', () => {
     });
     expect(t.exchanged).toHaveLength(1);
     expect(JSON.stringify(t.registered)).not.toContain('rt-good');
+    // what is stored is the token sealed for this mailbox's key: it opens with that key and no other
+    const [stored] = t.registered as { credentialKey: string; sealedRefreshToken: SealedSecret }[];
+    expect(stored!.credentialKey).toBe('ws_1/tenant-1/inbox-1');
+    expect(await t.box.openRefreshToken(stored!.credentialKey, stored!.sealedRefreshToken)).toBe('rt-good');
+    await expect(t.box.openRefreshToken('ws_1/tenant-1/other', stored!.sealedRefreshToken)).rejects.toThrow();
     expect(t.dispatched).toEqual([{ mailboxId: 'mbx_1', reason: 'connect' }]);
     expect(outcome).toMatchObject({ deferred: [] });
   });

@@ -54,9 +54,6 @@ export function toMailboxState(snap: DocumentSnapshot): MailboxSyncState {
  * consecutive `seq`, `fanout: 'pending'`) and cursor commit together or not at all.
  */
 export class FirestoreSyncStore implements SyncStore {
-  /** Commits applied, and documents read and written by them, for benchmarks. */
-  readonly stats = { commits: 0, reads: 0, writes: 0 };
-
   constructor(private readonly db: Firestore) {}
 
   private mailbox(id: string) {
@@ -76,7 +73,6 @@ export class FirestoreSyncStore implements SyncStore {
       throw new LeaseLostError(`lease ${lease.token} of ${lease.mailboxId} is no longer current`);
     }
     if (!mailboxSnap?.exists) throw new LeaseLostError(`mailbox ${lease.mailboxId} is gone`);
-    this.stats.reads += 2;
     return mailboxSnap;
   }
 
@@ -86,7 +82,6 @@ export class FirestoreSyncStore implements SyncStore {
       tx.set(this.mailbox(mailboxId).collection('events').doc(e.id), eventDocument(e, seq));
       seq += 1;
     }
-    this.stats.writes += events.length;
     return seq;
   }
 
@@ -200,7 +195,6 @@ export class FirestoreSyncStore implements SyncStore {
       )) {
         if (snap.exists) priorThreads.set(snap.id, snap.data() as ThreadDoc);
       }
-      this.stats.reads += ids.length + threadIds.length;
       const plan = planCommit(
         { ...ctx, occurredAt: new Date(now).toISOString() },
         { messages: priorMessages, threads: priorThreads },
@@ -222,14 +216,6 @@ export class FirestoreSyncStore implements SyncStore {
         ...(options.fullSync !== undefined ? { fullSync: options.fullSync } : {}),
         ...options.mailboxFields,
       });
-      this.stats.commits += 1;
-      this.stats.writes +=
-        plan.messageSets.length +
-        plan.messageStamps.length +
-        plan.messageDeletes.length +
-        plan.threadSets.length +
-        plan.threadDeletes.length +
-        1;
       return {
         events: events.length,
         messagesWritten: plan.messageSets.length,
@@ -246,7 +232,6 @@ export class FirestoreSyncStore implements SyncStore {
       .limit(limit)
       .select()
       .get();
-    this.stats.reads += Math.max(1, snap.size);
     return snap.docs.map((d) => d.id);
   }
 
