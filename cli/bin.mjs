@@ -9,4 +9,17 @@ process.on('unhandledRejection', (error) => {
   process.stderr.write(`mailmon: ${describeFailure(error)}\n`);
   process.exit(1);
 });
-process.exitCode = await main(process.argv.slice(2));
+// the first Ctrl-C lets a long-running command (listen) finish and report; a second one ends it at once
+const stopping = new AbortController();
+process.on('SIGINT', () => {
+  if (stopping.signal.aborted) process.exit(130);
+  stopping.abort();
+});
+process.exitCode = await main(process.argv.slice(2), {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  env: process.env,
+  cwd: process.cwd(),
+  signal: stopping.signal,
+});
+process.exit();

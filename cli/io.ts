@@ -4,6 +4,8 @@ export interface CliIo {
   stderr(text: string): void;
   env: Record<string, string | undefined>;
   cwd: string;
+  /** Aborted when the user asks a long-running command (`listen`) to stop (Ctrl-C). */
+  signal?: AbortSignal;
 }
 
 /** The process's own streams and environment. */

@@ -1,8 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { NonRetryableError } from '../shared/core/errors.js';
-import { adminCommands, type Runner } from './commands/admin.js';
+import { adminCommands } from './commands/admin.js';
+import { apiCommands } from './commands/api-commands.js';
+import { forwardCommands } from './commands/forward.js';
+import { operateCommands } from './commands/operate.js';
+import { commandContext, type Runner } from './context.js';
 import { CliError, type CliIo, processIo } from './io.js';
-import { operatorTarget } from './target.js';
 
 /** One line for a failure, with what to do where the cause is known. */
 export function describeFailure(error: unknown): string {
@@ -33,15 +36,18 @@ export function buildProgram(io: CliIo): Command {
       .showHelpAfterError()
       .action(async (...received: unknown[]) => {
         const self = received[received.length - 1] as Command;
-        const options: Record<string, string> = { ...self.optsWithGlobals() };
+        const options: Record<string, string | boolean | undefined> = { ...self.optsWithGlobals() };
         self.registeredArguments.forEach((arg, i) => {
           options[arg.name()] = received[i] as string;
         });
-        const output = await action(operatorTarget(io, { project: options.project }), options);
+        const output = await action(commandContext(io, options));
         io.stdout(options.json ? `${JSON.stringify(output.json)}\n` : `${output.text.join('\n')}\n`);
       });
   };
   adminCommands(program, run);
+  apiCommands(program, run);
+  operateCommands(program, run);
+  forwardCommands(program, run);
   return program;
 }
 

@@ -4,14 +4,9 @@ import { systemClock } from '../../shared/core/clock.js';
 import { randomIds } from '../../shared/core/ids.js';
 import { createdApiKeyView, issueApiKey, publicApiKey } from '../../shared/workspaces/api-keys.js';
 import { createWorkspace } from '../../shared/workspaces/create-workspace.js';
-import { CliError, type CommandOutput } from '../io.js';
+import type { Runner } from '../context.js';
+import { CliError } from '../io.js';
 import { firestoreOf, type OperatorTarget } from '../target.js';
-
-/** Runs an action with the operator target and prints its output; supplied by the program. */
-export type Runner = (
-  command: Command,
-  action: (target: OperatorTarget, options: Record<string, string>) => Promise<CommandOutput>,
-) => void;
 
 const iso = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString());
 
@@ -27,12 +22,15 @@ export function adminCommands(program: Command, run: Runner): void {
   const workspace = admin.command('workspace').description('workspaces');
   run(
     workspace.command('create').description('create a workspace').requiredOption('--name <name>', 'its name'),
-    async (target, options) => {
+    async ({ operator, options: o }) => {
+      const target = operator();
+      const options = o as Record<string, string>;
       const created = await createWorkspace(stores(target), options.name!);
       return { json: created, text: [`created workspace ${created.id} (${created.name})`] };
     },
   );
-  run(workspace.command('list').description('list every workspace'), async (target) => {
+  run(workspace.command('list').description('list every workspace'), async ({ operator }) => {
+    const target = operator();
     const list = await stores(target).workspaces.listWorkspaces();
     return {
       json: { data: list },
@@ -52,7 +50,9 @@ export function adminCommands(program: Command, run: Runner): void {
       .description('create an API key (shown once)')
       .requiredOption('--workspace-id <id>', 'the workspace')
       .option('--label <label>', 'what the key is for', 'cli'),
-    async (target, options) => {
+    async ({ operator, options: o }) => {
+      const target = operator();
+      const options = o as Record<string, string>;
       const deps = stores(target);
       const issued = await issueApiKey(deps, await workspaceOf(target, options.workspaceId!), options.label!);
       return {
@@ -69,7 +69,9 @@ export function adminCommands(program: Command, run: Runner): void {
       .command('list')
       .description('list a workspace’s keys')
       .requiredOption('--workspace-id <id>', 'the workspace'),
-    async (target, options) => {
+    async ({ operator, options: o }) => {
+      const target = operator();
+      const options = o as Record<string, string>;
       const list = await stores(target).workspaces.listApiKeys(
         await workspaceOf(target, options.workspaceId!),
       );
@@ -91,7 +93,9 @@ export function adminCommands(program: Command, run: Runner): void {
       .description('revoke a key; it stops working at once')
       .argument('<keyId>', 'the key id (mm_live_<keyId>_…)')
       .requiredOption('--workspace-id <id>', 'the workspace'),
-    async (target, options) => {
+    async ({ operator, options: o }) => {
+      const target = operator();
+      const options = o as Record<string, string>;
       const revoked = await stores(target).workspaces.revokeApiKey(
         options.workspaceId!,
         options.keyId!,

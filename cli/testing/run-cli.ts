@@ -1,13 +1,17 @@
 import { main } from '../main.js';
 
-/** Runs the CLI in-process in `cwd` with an empty environment; answers its exit code and what it printed. */
-export async function runCli(
-  cwd: string,
-  ...argv: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
+/** A CLI run in progress: what it has printed so far, and its result once it ends. */
+export interface CliRun {
+  stdout(): string;
+  stderr(): string;
+  done: Promise<{ code: number; stdout: string; stderr: string }>;
+}
+
+/** Starts the CLI in-process in `cwd` with an empty environment; `signal` stands in for Ctrl-C. */
+export function startCli(cwd: string, argv: string[], signal?: AbortSignal): CliRun {
   let stdout = '';
   let stderr = '';
-  const code = await main(argv, {
+  const done = main(argv, {
     stdout: (t) => {
       stdout += t;
     },
@@ -16,6 +20,15 @@ export async function runCli(
     },
     env: {},
     cwd,
-  });
-  return { code, stdout, stderr };
+    ...(signal ? { signal } : {}),
+  }).then((code) => ({ code, stdout, stderr }));
+  return { stdout: () => stdout, stderr: () => stderr, done };
+}
+
+/** Runs the CLI in-process in `cwd` with an empty environment; answers its exit code and what it printed. */
+export function runCli(
+  cwd: string,
+  ...argv: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return startCli(cwd, argv).done;
 }

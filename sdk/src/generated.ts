@@ -512,7 +512,7 @@ export class MailmonClient {
     return send<Thread>(this.options, 'GET', `v1/threads/${encodeURIComponent(input.id)}`, { mailboxId: input.mailboxId });
   }
 
-  /** The workspace’s event feed: every event of every mailbox in commit order; resume from `nextCursor` to see each event at least once, with no gaps (`GET /v1/events`) */
+  /** The workspace’s event feed: every event of every mailbox in feed order; resume from `nextCursor` to see each event at least once, with no gaps (`after=latest` starts after the newest event) (`GET /v1/events`) */
   listEvents(input: { after?: string; limit?: string | number; types?: string; mailboxId?: string } = {}): Promise<{
     object: "list";
     data: Array<MessageCreatedEvent | MessageUpdatedEvent | MessageDeletedEvent | ThreadCreatedEvent | ThreadUpdatedEvent | ThreadDeletedEvent | MailboxConnectedEvent | MailboxSyncedEvent | MailboxReconnectRequiredEvent | MailboxResyncStartedEvent>;

@@ -21,4 +21,6 @@ export interface EventFeed {
     limit: number,
     after?: string,
   ): Promise<EventFeedPage | undefined>;
+  /** A cursor after the workspace's newest event so far (null when it has none): a reader starting here sees only what comes next. */
+  feedEnd(workspaceId: string): Promise<string | null>;
 }

@@ -34,6 +34,7 @@ const Types = v.pipe(
 
 function feedQuery() {
   return v.strictObject({
+    /** A cursor of a previous page, or `latest` to start after the newest event so far. */
     after: v.optional(Cursor),
     limit: PageLimit(100),
     types: v.optional(Types),
@@ -47,7 +48,7 @@ export const eventFeedRoutes = [
     path: '/v1/events',
     operationId: 'listEvents',
     summary:
-      'The workspace’s event feed: every event of every mailbox in commit order; resume from `nextCursor` to see each event at least once, with no gaps',
+      'The workspace’s event feed: every event of every mailbox in feed order; resume from `nextCursor` to see each event at least once, with no gaps (`after=latest` starts after the newest event)',
     tag: 'Events',
     auth: 'apiKey',
     query: feedQuery(),
@@ -63,6 +64,10 @@ export const eventFeedRoutes = [
       },
     },
     async handle({ deps, workspaceId, query }) {
+      if (query.after === 'latest') {
+        const end = await deps.reads.feedEnd(workspaceId);
+        return { status: 200, body: { object: 'list' as const, data: [], nextCursor: end, hasMore: false } };
+      }
       const page = await deps.reads.eventFeed(
         workspaceId,
         {

@@ -134,6 +134,21 @@ export class FirestoreReadModel implements EventFeed {
     };
   }
 
+  async feedEnd(workspaceId: string): Promise<string | null> {
+    const page = await pageByPosition(
+      this.db,
+      this.db.collectionGroup('events').where('workspaceId', '==', workspaceId),
+      {
+        fields: ['feedSeq'],
+        direction: 'desc',
+        limit: 1,
+        belongs: () => true,
+      },
+    );
+    // the newest event's position, read backwards, is the same position a forward reader resumes after
+    return page.last;
+  }
+
   /**
    * Mirrored messages or threads, newest first, of one mailbox or (without `mailboxId`) of every mailbox
    * of the workspace, optionally with a label and received since a time. `after` is the opaque cursor of
