@@ -13,7 +13,7 @@ describe('the mailmon CLI', () => {
   it('prints usage and exits 2 for an unknown command, a missing option or an unknown option', async () => {
     for (const argv of [
       ['nope'],
-      ['admin', 'workspace', 'create'],
+      ['admin', 'keys', 'create'],
       ['admin', 'keys', 'create', '--workspace-id', 'ws_1', '--colour', 'red'],
     ]) {
       const run = await cli(...argv);
