@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import type { Clock } from '../core/clock.js';
+import { HttpUrl } from '../core/http-url.js';
 import type { Ids } from '../core/ids.js';
 import { createPkcePair, randomSecret, s256 } from './pkce.js';
 import type { ConnectSessionStore } from './ports.js';
@@ -13,8 +14,9 @@ const externalId = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200)
 export const CreateConnectSessionInput = v.strictObject({
   tenantExternalId: externalId,
   mailboxExternalId: externalId,
-  returnUrl: v.optional(v.pipe(v.string(), v.url(), v.regex(/^https?:\/\//, 'must be an http(s) URL'))),
-  loginHint: v.optional(v.pipe(v.string(), v.email())),
+  returnUrl: v.optional(HttpUrl),
+  // no address is longer (RFC 5321 limits the local part to 64 and the domain to 255 characters)
+  loginHint: v.optional(v.pipe(v.string(), v.maxLength(320, 'must be at most 320 characters'), v.email())),
 });
 export type CreateConnectSessionInput = v.InferOutput<typeof CreateConnectSessionInput>;
 

@@ -1,35 +1,29 @@
 import * as v from 'valibot';
 import type { Clock } from '../core/clock.js';
+import { HttpUrl } from '../core/http-url.js';
 import type { Ids } from '../core/ids.js';
-import { EVENT_TYPES } from '../events/event.js';
 import type { CredentialBox } from '../secrets/credentials.js';
 import { assertWorkspaceMailboxes, type MailboxReads } from './check-mailboxes.js';
 import { endpointSecretContext } from './endpoint-secrets.js';
+import { EventTypeList, MailboxIdList } from './filter-schemas.js';
 import type { WebhookEndpoint } from './model.js';
 import type { WebhookStore } from './ports.js';
 import { generateWebhookSecret } from './sign.js';
 
-const url = v.pipe(
-  v.string(),
-  v.url('must be an absolute URL'),
-  v.regex(/^https?:\/\//, 'must be http(s)'),
-  v.maxLength(2048),
-);
-
 /** Body of `POST /v1/webhook-endpoints`. */
 export const CreateEndpointInput = v.strictObject({
-  url,
+  url: HttpUrl,
   description: v.optional(v.pipe(v.string(), v.maxLength(500)), ''),
-  eventTypes: v.optional(v.array(v.picklist(EVENT_TYPES)), []),
-  mailboxIds: v.optional(v.array(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/))), []),
+  eventTypes: v.optional(EventTypeList, []),
+  mailboxIds: v.optional(MailboxIdList, []),
 });
 
 /** Body of `PATCH /v1/webhook-endpoints/:id`. */
 export const UpdateEndpointInput = v.strictObject({
-  url: v.optional(url),
+  url: v.optional(HttpUrl),
   description: v.optional(v.pipe(v.string(), v.maxLength(500))),
-  eventTypes: v.optional(v.array(v.picklist(EVENT_TYPES))),
-  mailboxIds: v.optional(v.array(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/)))),
+  eventTypes: v.optional(EventTypeList),
+  mailboxIds: v.optional(MailboxIdList),
   status: v.optional(v.picklist(['enabled', 'disabled'])),
 });
 
