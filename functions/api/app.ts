@@ -46,9 +46,17 @@ export function apiRoutes(apiBaseUrl: () => string | undefined): Route<ApiDeps>[
   return routes;
 }
 
-/** The routes' dependencies out of the process runtime (the composition root). */
+/**
+ * The routes' dependencies out of the process runtime (the composition root); in gcp mode only https URLs
+ * are stored, since webhook bodies and return redirects must not travel in clear.
+ */
 export function apiDepsOf(r: Runtime): ApiDeps {
-  return { ...r, apiBaseUrl: r.config.apiUrl, deliverUrl: r.config.deliverWebhookUrl };
+  return {
+    ...r,
+    apiBaseUrl: r.config.apiUrl,
+    deliverUrl: r.config.deliverWebhookUrl,
+    httpsOnly: r.config.mode === 'gcp',
+  };
 }
 
 /** Builds the `api` HTTP function over injected dependencies (the composition root in production, fakes in tests). */

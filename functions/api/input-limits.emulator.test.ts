@@ -6,6 +6,7 @@ import { startTwoWorkspaceApi, type TwoWorkspaceApi } from './testing/two-worksp
 
 const db = testFirestore(newProjectId('api-limits'));
 let api: TwoWorkspaceApi;
+let gcpApi: TwoWorkspaceApi;
 let endpointId = '';
 
 const counts = async () =>
@@ -26,11 +27,13 @@ async function expectRefused(response: Response, path: string): Promise<void> {
 
 beforeAll(async () => {
   api = await startTwoWorkspaceApi('apiInputLimitsTest', firestoreApiDeps(db));
+  gcpApi = await startTwoWorkspaceApi('apiInputLimitsGcpTest', firestoreApiDeps(db, { httpsOnly: true }));
   const created = await api.call('a', 'POST', '/v1/webhook-endpoints', { url: 'https://hooks.example/x' });
   endpointId = ((await created.json()) as { id: string }).id;
 });
 afterAll(async () => {
   await api.close();
+  await gcpApi.close();
   await db.terminate();
 });
 
@@ -98,5 +101,49 @@ describe('bounded lists and URLs in API bodies', () => {
       'loginHint',
     );
     expect(await counts()).toEqual(before);
+  });
+});
+
+describe('plain-http URLs', () => {
+  it('are refused in gcp mode for endpoints and return URLs with 400 insecure_url, and nothing is written', async () => {
+    const before = await counts();
+    const insecure = async (response: Response) => {
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ code: 'insecure_url' });
+    };
+    await insecure(
+      await gcpApi.call('a', 'POST', '/v1/webhook-endpoints', { url: 'http://hooks.example/x' }),
+    );
+    await insecure(
+      await gcpApi.call('a', 'PATCH', `/v1/webhook-endpoints/${endpointId}`, {
+        url: 'http://hooks.example/x',
+      }),
+    );
+    await insecure(
+      await gcpApi.call('a', 'POST', '/v1/mailboxes/connect-sessions', {
+        tenantExternalId: 't',
+        mailboxExternalId: 'm',
+        returnUrl: 'http://app.example/back',
+      }),
+    );
+    expect(await counts()).toEqual(before);
+    expect((await db.collection('webhookEndpoints').doc(endpointId).get()).get('url')).toBe(
+      'https://hooks.example/x',
+    );
+    const secure = await gcpApi.call('a', 'POST', '/v1/webhook-endpoints', {
+      url: 'https://hooks.example/z',
+    });
+    expect(secure.status).toBe(201);
+  });
+
+  it('are still accepted in local mode, so receivers on loopback work', async () => {
+    const endpoint = await api.call('a', 'POST', '/v1/webhook-endpoints', { url: 'http://127.0.0.1:9/hook' });
+    expect(endpoint.status).toBe(201);
+    const session = await api.call('a', 'POST', '/v1/mailboxes/connect-sessions', {
+      tenantExternalId: 't',
+      mailboxExternalId: 'm',
+      returnUrl: 'http://localhost:3000/back',
+    });
+    expect(session.status).toBe(201);
   });
 });

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import type { Clock } from '../core/clock.js';
-import { HttpUrl } from '../core/http-url.js';
+import { assertSecureUrl, HttpUrl } from '../core/http-url.js';
 import type { Ids } from '../core/ids.js';
 import type { CredentialBox } from '../secrets/credentials.js';
 import { assertWorkspaceMailboxes, type MailboxReads } from './check-mailboxes.js';
@@ -36,17 +36,26 @@ export function publicEndpoint(e: WebhookEndpoint) {
   return { ...rest, failingSince: e.failingSince ?? null, secretCount: secrets.length };
 }
 
-type Deps = { webhooks: WebhookStore; box: Pick<CredentialBox, 'sealSecret'>; clock: Clock; ids: Ids };
+type Deps = {
+  webhooks: WebhookStore;
+  box: Pick<CredentialBox, 'sealSecret'>;
+  clock: Clock;
+  ids: Ids;
+  /** Only https endpoint URLs are accepted (gcp mode). */
+  httpsOnly?: boolean;
+};
 
 /**
  * Creates an endpoint with a fresh signing secret, stored sealed; the secret is returned only here. Throws
- * `NonRetryableError` (`unknown_mailbox`) and writes nothing when a filtered mailbox is not the workspace's.
+ * `NonRetryableError` and writes nothing when a filtered mailbox is not the workspace's (`unknown_mailbox`)
+ * or, with `httpsOnly`, the URL is plain http (`insecure_url`).
  */
 export async function createEndpoint(
   deps: Deps & { reads: MailboxReads },
   workspaceId: string,
   input: v.InferOutput<typeof CreateEndpointInput>,
 ) {
+  assertSecureUrl(input.url, 'url', deps.httpsOnly);
   await assertWorkspaceMailboxes(deps.reads, workspaceId, input.mailboxIds);
   const id = deps.ids.random('we');
   const secret = generateWebhookSecret();
@@ -77,15 +86,16 @@ export async function createEndpoint(
 
 /**
  * Changes an endpoint's settings; re-enabling it clears its failure streak. Undefined when the endpoint is not
- * the workspace's; throws `NonRetryableError` (`unknown_mailbox`) and writes nothing for a filtered mailbox
- * that is not the workspace's.
+ * the workspace's; throws `NonRetryableError` and writes nothing for a filtered mailbox that is not the
+ * workspace's (`unknown_mailbox`) or, with `httpsOnly`, a plain-http URL (`insecure_url`).
  */
 export async function updateEndpointSettings(
-  deps: Pick<Deps, 'webhooks' | 'clock'> & { reads: MailboxReads },
+  deps: Pick<Deps, 'webhooks' | 'clock' | 'httpsOnly'> & { reads: MailboxReads },
   workspaceId: string,
   id: string,
   input: v.InferOutput<typeof UpdateEndpointInput>,
 ) {
+  if (input.url !== undefined) assertSecureUrl(input.url, 'url', deps.httpsOnly);
   await assertWorkspaceMailboxes(deps.reads, workspaceId, input.mailboxIds ?? []);
   const fields = {
     ...input,
