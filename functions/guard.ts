@@ -6,25 +6,35 @@ import { describeError, type Logger } from '../shared/runtime/logger.js';
 import { problem, sendProblem } from '../shared/runtime/problem.js';
 
 type Verify = ReturnType<typeof oidcVerifier>;
-const verifiers = new WeakMap<Config, Verify>();
+const verifiers = new WeakMap<Config, Map<string, Verify>>();
 
-function verifierFor(config: Config & { mode: 'gcp' }): Verify {
-  let verify = verifiers.get(config);
+/** The verifier of function `name`: tokens for its own audience only; undefined when none is configured. */
+function verifierFor(config: Config & { mode: 'gcp' }, name: string): Verify | undefined {
+  const audience = config.oidcAudiences[name];
+  if (audience === undefined) return undefined;
+  const byName = verifiers.get(config) ?? new Map<string, Verify>();
+  verifiers.set(config, byName);
+  let verify = byName.get(name);
   if (!verify) {
     verify = oidcVerifier({
-      audience: config.oidcAudiences,
+      audience,
       allowedEmails: config.invokerEmails,
       jwksUrl: config.oidcJwksUrl,
     });
-    verifiers.set(config, verify);
+    byName.set(name, verify);
   }
   return verify;
 }
 
+const misconfigured = () =>
+  problem(500, 'internal', 'Internal error', 'The function is misconfigured; see its logs.');
+
 /**
  * Wraps a private function (called by Pub/Sub push, Cloud Tasks or Cloud Scheduler): `GET /healthz` answers
- * without configuration; in gcp mode every other request needs a Google-signed OIDC token for one of the
- * configured audiences from an allowed service account (401 without a valid token, 403 for a wrong caller).
+ * without configuration; in gcp mode every other request needs a Google-signed OIDC token for this
+ * function's own audience (its entry `name` of `MAILMON_OIDC_AUDIENCES`; another function's audience is
+ * refused) from an allowed service account (401 without a valid token, 403 for a wrong caller). Without an
+ * audience for `name` every request answers 500 and logs the missing entry.
  */
 export function privateFunction<R extends { config: Config; logger: Logger }>(
   name: string,
@@ -47,14 +57,19 @@ export function privateFunction<R extends { config: Config; logger: Logger }>(
           ...describeError(error),
         }),
       );
-      sendProblem(
-        res,
-        problem(500, 'internal', 'Internal error', 'The function is misconfigured; see its logs.'),
-      );
+      sendProblem(res, misconfigured());
       return;
     }
     if (r.config.mode === 'gcp') {
-      const verdict = await verifierFor(r.config)(req.get('authorization'));
+      const verify = verifierFor(r.config, name);
+      if (!verify) {
+        r.logger.error(`${name}: configuration failed`, {
+          detail: `MAILMON_OIDC_AUDIENCES names no audience for ${name} (expected ${name}=<its URL>)`,
+        });
+        sendProblem(res, misconfigured());
+        return;
+      }
+      const verdict = await verify(req.get('authorization'));
       if (!verdict.ok) {
         r.logger.warn('refused caller', {
           event: LOG_EVENTS.callerRefused,
