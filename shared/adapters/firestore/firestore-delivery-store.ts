@@ -68,7 +68,10 @@ export class FirestoreDeliveryStore implements DeliveryStore {
       const { fanout: _f, deliveries: _d, ...rest } = eventSnap.data()!;
       event = rest as MailmonEvent;
     }
-    const endpoint = endpointSnap.exists ? (endpointSnap.data() as WebhookEndpoint) : undefined;
+    // the id is the document's, never a stored field: secrets open under the endpoint they were sealed for
+    const endpoint = endpointSnap.exists
+      ? { ...(endpointSnap.data() as WebhookEndpoint), id: endpointSnap.id }
+      : undefined;
     return {
       delivery: {
         id: snap.id,
