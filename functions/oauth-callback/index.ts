@@ -41,7 +41,7 @@ export function createOAuthCallbackFunction(rt: () => Promise<Runtime>): HttpFun
         {
           sessions: r.sessions,
           oauth: r.oauth,
-          sealer: { sealRefreshToken: (key, token) => r!.box.sealRefreshToken(key, token) },
+          sealer: r.box,
           mailboxes: r.mailboxRegistry,
           watcher: r.watcher,
           dispatcher: r.dispatcher,
@@ -70,7 +70,7 @@ export function createOAuthCallbackFunction(rt: () => Promise<Runtime>): HttpFun
         return;
       }
       const reason = 'refused' in outcome ? outcome.refused : outcome.failed;
-      r.logger.warn('connect refused', { reason });
+      r.logger.warn('connect refused', { reason, ...('grant' in outcome ? { grant: outcome.grant } : {}) });
       const refusal = refusalPages[reason]!;
       send(refusal.status, refusal.title, refusal.message);
     } catch (error) {
