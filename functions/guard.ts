@@ -4,6 +4,8 @@ import type { Config } from '../shared/config/load-config.js';
 import { LOG_EVENTS } from '../shared/runtime/log-events.js';
 import { describeError, type Logger } from '../shared/runtime/logger.js';
 import { problem, sendProblem } from '../shared/runtime/problem.js';
+import { withinLimits } from './edge.js';
+import type { FunctionName } from './function-names.js';
 
 type Verify = ReturnType<typeof oidcVerifier>;
 const verifiers = new WeakMap<Config, Map<string, Verify>>();
@@ -30,18 +32,18 @@ const misconfigured = () =>
   problem(500, 'internal', 'Internal error', 'The function is misconfigured; see its logs.');
 
 /**
- * Wraps a private function (called by Pub/Sub push, Cloud Tasks or Cloud Scheduler): `GET /healthz` answers
- * without configuration; in gcp mode every other request needs a Google-signed OIDC token for this
+ * Wraps a private function (called by Pub/Sub push, Cloud Tasks or Cloud Scheduler): its body limit is
+ * enforced first ({@link withinLimits}); `GET /healthz` answers without configuration; in gcp mode every other request needs a Google-signed OIDC token for this
  * function's own audience (its entry `name` of `MAILMON_OIDC_AUDIENCES`; another function's audience is
  * refused) from an allowed service account (401 without a valid token, 403 for a wrong caller). Without an
  * audience for `name` every request answers 500 and logs the missing entry.
  */
 export function privateFunction<R extends { config: Config; logger: Logger }>(
-  name: string,
+  name: FunctionName,
   runtime: () => Promise<R>,
   handle: (req: Request, res: Response, r: R) => Promise<void>,
 ): HttpFunction {
-  return async (req, res) => {
+  return withinLimits(name, async (req, res) => {
     if (req.method === 'GET' && req.path === '/healthz') {
       res.status(200).json({ status: 'ok', function: name });
       return;
@@ -90,5 +92,5 @@ export function privateFunction<R extends { config: Config; logger: Logger }>(
       }
     }
     await handle(req, res, r);
-  };
+  });
 }

@@ -4,6 +4,7 @@ import type { Logger } from '../../shared/runtime/logger.js';
 import type { CredentialBox } from '../../shared/secrets/credentials.js';
 import { authenticateApiKey } from '../../shared/workspaces/api-keys.js';
 import type { WorkspaceStore } from '../../shared/workspaces/ports.js';
+import { withinLimits } from '../edge.js';
 import type { Route } from './http/route.js';
 import { createRouter } from './http/router.js';
 import { beginConsentRoute, type ConnectRouteDeps, createConnectSessionRoute } from './routes/connect.js';
@@ -59,11 +60,17 @@ export function apiDepsOf(r: Runtime): ApiDeps {
   };
 }
 
-/** Builds the `api` HTTP function over injected dependencies (the composition root in production, fakes in tests). */
+/**
+ * Builds the `api` HTTP function over injected dependencies (the composition root in production, fakes in
+ * tests); bodies over 1 MiB are refused before any route runs.
+ */
 export function createApiFunction(
   deps: () => Promise<ApiDeps>,
   logger: Logger,
   apiBaseUrl: () => string | undefined = () => undefined,
 ): HttpFunction {
-  return createRouter(apiRoutes(apiBaseUrl), deps, (d) => (key) => authenticateApiKey(d, key), logger);
+  return withinLimits(
+    'api',
+    createRouter(apiRoutes(apiBaseUrl), deps, (d) => (key) => authenticateApiKey(d, key), logger),
+  );
 }

@@ -4,6 +4,7 @@ import type { Runtime } from '../../shared/runtime/composition-root.js';
 import { describeError } from '../../shared/runtime/logger.js';
 import { runtime } from '../../shared/runtime/process-runtime.js';
 import { page, refusalPages } from '../api/routes/pages.js';
+import { withinLimits } from '../edge.js';
 
 function first(value: unknown): string | undefined {
   const v = Array.isArray(value) ? value[0] : value;
@@ -16,7 +17,7 @@ function first(value: unknown): string | undefined {
  * The browser gets a clear page (or the customer's return URL) whatever happens; nothing secret is shown.
  */
 export function createOAuthCallbackFunction(rt: () => Promise<Runtime>): HttpFunction {
-  return async (req, res) => {
+  return withinLimits('oauthCallback', async (req, res) => {
     const send = (status: number, title: string, message: string) =>
       res
         .status(status)
@@ -77,7 +78,7 @@ export function createOAuthCallbackFunction(rt: () => Promise<Runtime>): HttpFun
       (r?.logger ?? console).error('oauth callback failed', describeError(error));
       send(500, 'Something went wrong', 'The mailbox could not be connected. Please try again from the app.');
     }
-  };
+  });
 }
 
 /** The `oauthCallback` Cloud Function entry point. */
