@@ -10,6 +10,8 @@ export interface DevState {
   apiKey: string;
   workspaceId: string;
   mailboxId?: string;
+  /** `emulator` (the default) or `google` (`npm run dev -- --real-gmail`). */
+  gmail?: string;
   functionsUrl: string;
   firestoreHost: string;
   pubsubHost: string;

@@ -14,10 +14,8 @@ import { startWebhookReceiver } from './testing/webhook-receiver.js';
 
 let stack: LocalStack;
 let apiKey: string;
-let connectedMailboxId = '';
 const logs: string[] = [];
 const pages: string[] = [];
-const email = 'ada@example.com';
 
 beforeAll(async () => {
   stack = await startLocalStack({
@@ -29,15 +27,6 @@ beforeAll(async () => {
   apiKey = (
     await issueApiKey({ workspaces: stack.runtime.workspaces, clock: stack.runtime.clock }, 'ws_e2e', 'e2e')
   ).apiKey;
-  await stack.gmail.admin.createUser(email);
-  for (let i = 0; i < 3; i += 1) {
-    await stack.gmail.admin.addMessage(email, {
-      from: 'friend@example.com',
-      to: email,
-      subject: `Before connect ${i}`,
-      text: 'hi',
-    });
-  }
 });
 afterAll(() => stack?.stop());
 
@@ -54,7 +43,7 @@ async function gmailUserWithMail(address: string, subject: string) {
 
 async function connect(
   mailboxExternalId: string,
-  address = email,
+  address: string,
 ): Promise<{ mailboxId: string; page: string }> {
   const created = await fetch(`${stack.apiUrl}/v1/mailboxes/connect-sessions`, {
     method: 'POST',
@@ -78,9 +67,32 @@ async function connect(
   return { mailboxId: snap.docs[0]!.id, page };
 }
 
+/** A new Gmail user with one message, connected as `mailboxExternalId` and through its initial sync. */
+async function syncedMailbox(address: string, mailboxExternalId: string) {
+  await gmailUserWithMail(address, 'First');
+  const { mailboxId } = await connect(mailboxExternalId, address);
+  const mailbox = stack.runtime.db.collection('mailboxes').doc(mailboxId);
+  await eventually(
+    async () => ((await mailbox.get()).get('syncState') === 'healthy' ? true : undefined),
+    30_000,
+    `the initial sync of ${address}`,
+  );
+  return { mailboxId, mailbox };
+}
+
 describe('the local stack, end to end', () => {
   it('connects a mailbox through consent, syncs it, and mirrors a new message via watch → Pub/Sub → gmailPush → syncMailbox', async () => {
-    const { mailboxId, page } = await connect('inbox-1');
+    const email = 'ada@example.com';
+    await stack.gmail.admin.createUser(email);
+    for (let i = 0; i < 3; i += 1) {
+      await stack.gmail.admin.addMessage(email, {
+        from: 'friend@example.com',
+        to: email,
+        subject: `Before connect ${i}`,
+        text: 'hi',
+      });
+    }
+    const { mailboxId, page } = await connect('inbox-1', email);
     expect(page).toContain('Mailbox connected');
     const mailbox = stack.runtime.db.collection('mailboxes').doc(mailboxId);
     const synced = await eventually(
@@ -118,10 +130,11 @@ describe('the local stack, end to end', () => {
     expect(all.map((e) => e.type)).toContain('mailbox.synced');
     // every event the real sync wrote matches its published schema (what the SDK's types are made from)
     for (const e of all) expect(v.safeParse(MailmonEventSchema, e).issues, e.type).toBeUndefined();
-    connectedMailboxId = mailboxId;
   }, 90_000);
 
   it('delivers the mailbox events to a webhook endpoint, signed in both schemes', async () => {
+    const email = 'hooked@example.com';
+    const { mailboxId } = await syncedMailbox(email, 'inbox-hooked');
     const receiver = await startWebhookReceiver();
     const { received } = receiver;
     try {
@@ -155,7 +168,7 @@ describe('the local stack, end to end', () => {
         type: string;
         mailboxId: string;
       };
-      expect(event).toMatchObject({ type: 'message.created', mailboxId: connectedMailboxId });
+      expect(event).toMatchObject({ type: 'message.created', mailboxId });
       expect(delivery.headers['webhook-id']).toBe(event.id);
       expect(delivery.headers['x-mailmon-event-id']).toBe(event.id);
       expect(delivery.headers['x-mailmon-attempt']).toBe('1');
@@ -174,7 +187,8 @@ describe('the local stack, end to end', () => {
   }, 60_000);
 
   it('runs control jobs over HTTP: renews expiring watches, polls quiet mailboxes, recovers stuck ones', async () => {
-    const mailbox = stack.runtime.db.collection('mailboxes').doc(connectedMailboxId);
+    const email = 'controlled@example.com';
+    const { mailbox } = await syncedMailbox(email, 'inbox-controlled');
     const job = async (name: string) => {
       const response = await fetch(`${stack.functionsUrl}/control/jobs/${name}`, { method: 'POST' });
       expect(response.status).toBe(200);
@@ -234,6 +248,8 @@ describe('the local stack, end to end', () => {
   }, 90_000);
 
   it('refuses a replayed callback with a clear page and without a second exchange', async () => {
+    const email = 'replayed@example.com';
+    await gmailUserWithMail(email, 'Hello');
     const created = await fetch(`${stack.apiUrl}/v1/mailboxes/connect-sessions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
@@ -281,6 +297,7 @@ describe('the local stack, end to end', () => {
   });
 
   it('keeps refresh tokens out of Firestore, logs and pages in plain text', async () => {
+    await syncedMailbox('sealed@example.com', 'inbox-sealed');
     const dump: string[] = [];
     for (const collection of await stack.runtime.db.listCollections()) {
       for (const doc of (await collection.get()).docs) dump.push(JSON.stringify(doc.data()));
@@ -299,15 +316,18 @@ describe('the local stack, end to end', () => {
     expect(logs.length).toBeGreaterThan(0);
   });
   it('deletes a mailbox: stops its watch, revokes its grant and purges its data, leaving other mailboxes be', async () => {
+    const kept = await syncedMailbox('kept@example.com', 'inbox-kept');
     const grace = 'grace@example.com';
-    await gmailUserWithMail(grace, 'Old');
-    const { mailboxId } = await connect('grace-inbox', grace);
-    const mailbox = stack.runtime.db.collection('mailboxes').doc(mailboxId);
-    await eventually(
-      async () => ((await mailbox.get()).get('syncState') === 'healthy' ? true : undefined),
-      30_000,
-      'grace’s initial sync',
-    );
+    const { mailboxId, mailbox } = await syncedMailbox(grace, 'grace-inbox');
+    // an endpoint whose receiver is gone: the deliveries of grace's new message stay pending
+    const receiver = await startWebhookReceiver();
+    await receiver.close();
+    const endpoint = await fetch(`${stack.apiUrl}/v1/webhook-endpoints`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ url: receiver.url, eventTypes: ['message.created'], mailboxIds: [mailboxId] }),
+    });
+    expect(endpoint.status).toBe(201);
     await stack.gmail.admin.addMessage(grace, {
       from: 'x@example.com',
       to: grace,
@@ -315,7 +335,6 @@ describe('the local stack, end to end', () => {
       text: '.',
     });
     await stack.gmail.flushNotifications();
-    // the endpoint created earlier takes message.created: its receiver is closed, so deliveries stay pending
     const deliveries = stack.runtime.db.collection('deliveries').where('mailboxId', '==', mailboxId);
     await eventually(
       async () => ((await deliveries.get()).size > 0 ? true : undefined),
@@ -355,8 +374,11 @@ describe('the local stack, end to end', () => {
     expect((await stack.runtime.db.collection('credentials').doc(mailboxId).get()).exists).toBe(false);
     expect((await deliveries.get()).size).toBe(0);
 
-    const other = (await stack.runtime.db.collection('mailboxes').doc(connectedMailboxId).get()).data()!;
-    expect(other).toMatchObject({ status: 'active', emailAddress: email });
-    expect((await stack.gmail.admin.user(email)).watch).not.toBeNull();
+    expect((await kept.mailbox.get()).data()).toMatchObject({
+      status: 'active',
+      emailAddress: 'kept@example.com',
+    });
+    expect((await kept.mailbox.collection('messages').get()).size).toBe(1);
+    expect((await stack.gmail.admin.user('kept@example.com')).watch).not.toBeNull();
   }, 90_000);
 });

@@ -9,8 +9,8 @@ const root = join(dirname(new URL(import.meta.url).pathname), '..');
 const command = 'node scripts/firebase-probe.mjs';
 console.log(`firebase emulators:exec --only firestore,pubsub "${command}"`);
 const run = spawnSync(
-  process.execPath,
-  [join(root, 'scripts', 'firebase.mjs'), 'emulators:exec', '--only', 'firestore,pubsub', command],
+  join(root, 'node_modules', '.bin', 'tsx'),
+  [join(root, 'scripts', 'firebase.ts'), 'emulators:exec', '--only', 'firestore,pubsub', command],
   { cwd: root, stdio: 'inherit' },
 );
 console.log(

@@ -7,7 +7,7 @@ import { apiDocument } from '../functions/api/routes/meta.js';
 /** Where the generated client lives. */
 export const GENERATED_SDK = fileURLToPath(new URL('../sdk/src/generated.ts', import.meta.url));
 
-type JsonSchema = Record<string, unknown> & {
+export type JsonSchema = Record<string, unknown> & {
   type?: string | string[];
   properties?: Record<string, JsonSchema>;
   required?: string[];
@@ -21,7 +21,7 @@ type JsonSchema = Record<string, unknown> & {
   description?: string;
 };
 
-interface Operation {
+export interface Operation {
   operationId: string;
   summary?: string;
   security?: unknown[];
@@ -32,7 +32,8 @@ interface Operation {
 
 const key = (name: string) => (/^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name));
 
-function tsType(s: JsonSchema, depth = 0): string {
+/** A JSON Schema as a TypeScript type (named schemas by name); the API reference prints types the same way. */
+export function tsType(s: JsonSchema, depth = 0): string {
   if (s.$ref) return s.$ref.split('/').pop()!;
   if ('const' in s) return JSON.stringify(s.const);
   if (s.enum) return s.enum.map((e) => JSON.stringify(e)).join(' | ');

@@ -1,5 +1,6 @@
 import type { FaultConfig, FaultConfigInput } from './faults.js';
 import type { NotificationLogEntry } from './notifier.js';
+import type { UserUsage } from './quota.js';
 
 /** A refused admin call, carrying the RFC 7807 problem body. */
 export class AdminApiError extends Error {
@@ -41,8 +42,18 @@ export interface AdminTokens {
 export class GmailAdminClient {
   constructor(private readonly baseUrl: string) {}
 
-  /** A user's mailbox state, including its watch (null when stopped or never started). */
-  user(email: string): Promise<{ email: string; historyId: string; watch: { topicName: string } | null }> {
+  /**
+   * A user's mailbox state, including its watch (null when stopped or never started), the quota units spent in
+   * the current sliding minute and the user's whole usage: units charged, the peak minute, calls per method and
+   * refused calls.
+   */
+  user(email: string): Promise<{
+    email: string;
+    historyId: string;
+    watch: { topicName: string } | null;
+    quotaUnitsUsed: number;
+    usage: UserUsage;
+  }> {
     return this.call('GET', `/users/${encodeURIComponent(email)}`);
   }
 

@@ -15,7 +15,7 @@ import { BadBodyError, readJson, sendEmpty, sendJson } from './http.js';
 import { type Mailbox, MailboxError } from './mailbox.js';
 import type { WatchNotifier } from './notifier.js';
 import { DEFAULT_ADMIN_SCOPE, DEFAULT_CLIENT, type OAuthServer } from './oauth.js';
-import type { SlidingWindowQuota } from './quota.js';
+import type { SlidingWindowQuota, UsageMeter } from './quota.js';
 import type { EmulatorStore } from './store.js';
 
 /** Settings that the admin API can change while the emulator runs. */
@@ -31,6 +31,7 @@ export interface AdminRouteDeps {
   oauth: OAuthServer;
   faults: Faults;
   quota: SlidingWindowQuota;
+  usage: UsageMeter;
   notifier: WatchNotifier;
   settings: RuntimeSettings;
   /** Restores the settings given at start. */
@@ -127,6 +128,7 @@ const routes: { method: string; pattern: RegExp; handle: Handler }[] = [
       deps.oauth.reset();
       deps.faults.reset();
       deps.quota.reset();
+      deps.usage.reset();
       deps.notifier.reset();
       deps.resetSettings();
       sendEmpty(res, 204);
@@ -193,6 +195,7 @@ const routes: { method: string; pattern: RegExp; handle: Handler }[] = [
         threadsTotal: mailbox.threadsTotal,
         watch: mailbox.watch ? { ...mailbox.watch, expiration: String(mailbox.watch.expiration) } : null,
         quotaUnitsUsed: deps.quota.used(mailbox.email),
+        usage: deps.usage.of(mailbox.email),
       });
     },
   },

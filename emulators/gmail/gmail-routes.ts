@@ -26,7 +26,13 @@ import { type Mailbox, MailboxError } from './mailbox.js';
 import type { WatchNotifier } from './notifier.js';
 import { GMAIL_FULL_SCOPES, GMAIL_METADATA_SCOPE, type OAuthServer } from './oauth.js';
 import type { NotificationPublisher } from './publisher.js';
-import { type ConcurrencyLimiter, type GmailMethod, METHOD_COSTS, type SlidingWindowQuota } from './quota.js';
+import {
+  type ConcurrencyLimiter,
+  type GmailMethod,
+  METHOD_COSTS,
+  type SlidingWindowQuota,
+  type UsageMeter,
+} from './quota.js';
 import type { EmulatorStore } from './store.js';
 
 /** Prefix of every Gmail API v1 path. */
@@ -44,6 +50,8 @@ export interface GmailRouteDeps {
   faults: Faults;
   quota: SlidingWindowQuota;
   concurrency: ConcurrencyLimiter;
+  /** What each user's calls cost: the counters a caller reads its real quota use from. */
+  usage: UsageMeter;
   /** Status used when the per-user quota is spent: 429 `rateLimitExceeded` or 403 `userRateLimitExceeded`. */
   quotaExceededStatus: () => 429 | 403;
   publisher: NotificationPublisher;
@@ -319,13 +327,24 @@ async function run(
   const mailbox = deps.store.user(grant.email);
   if (!mailbox) throw unauthenticated(false);
   const release = deps.concurrency.tryAcquire(mailbox.email);
-  if (!release) throw tooManyConcurrent();
+  if (!release) {
+    deps.usage.refused(mailbox.email, 'concurrency');
+    throw tooManyConcurrent();
+  }
   try {
     await sleep(deps.timers, deps.faults.latencyMs);
     const failure = deps.faults.nextApiFailure();
-    if (failure !== undefined) throw injected(failure, deps.clock.now());
-    const spent = deps.quota.tryConsume(mailbox.email, METHOD_COSTS[route.name]);
-    if (!spent.ok) throw rateLimited(deps.quotaExceededStatus(), spent.retryAfterMs, deps.clock.now());
+    if (failure !== undefined) {
+      deps.usage.refused(mailbox.email, 'injected');
+      throw injected(failure, deps.clock.now());
+    }
+    const cost = METHOD_COSTS[route.name];
+    const spent = deps.quota.tryConsume(mailbox.email, cost);
+    if (!spent.ok) {
+      deps.usage.refused(mailbox.email, 'quota');
+      throw rateLimited(deps.quotaExceededStatus(), spent.retryAfterMs, deps.clock.now());
+    }
+    deps.usage.charged(mailbox.email, route.name, cost, deps.quota.used(mailbox.email));
     const call: Call = {
       mailbox,
       url,

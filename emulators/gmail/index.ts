@@ -5,7 +5,7 @@ export type { FaultConfig, FaultConfigInput } from './faults.js';
 export type { GmailNotification, NotificationLogEntry } from './notifier.js';
 export { DEFAULT_ADMIN_SCOPE, DEFAULT_CLIENT, type OAuthClientConfig } from './oauth.js';
 export type { NotificationPublisher, PubSubTarget } from './publisher.js';
-export { METHOD_COSTS } from './quota.js';
+export { METHOD_COSTS, type UserUsage } from './quota.js';
 export {
   type GmailEmulator,
   type GmailEmulatorEndpoints,

@@ -70,6 +70,30 @@ describe('per-user quota', () => {
     expect((await failure(gmail.users.messages.list({ userId: 'me' }))).status).toBe(429);
   });
 
+  it('counts the units it charged, the peak sliding minute, the calls per method and the calls it refused', async () => {
+    t = await startWithMailbox({ quotaUnitsPerMinute: 12 });
+    const { gmail, clock, emulator, email } = t;
+    await gmail.users.messages.list({ userId: 'me' }); // 5 units in this minute
+    await gmail.users.getProfile({ userId: 'me' }); // 6
+    clock.advance(60_000);
+    await gmail.users.messages.list({ userId: 'me' }); // the first 6 left the window: 5
+    await gmail.users.messages.list({ userId: 'me' }); // 10
+    expect((await failure(gmail.users.messages.list({ userId: 'me' }))).status).toBe(429);
+    await emulator.admin.setFaults({ failNext: [503] });
+    expect((await failure(gmail.users.getProfile({ userId: 'me' }))).status).toBe(503);
+    const { usage, quotaUnitsUsed } = await emulator.admin.user(email);
+    expect(quotaUnitsUsed).toBe(10);
+    expect(usage).toEqual({
+      units: 16,
+      peakWindowUnits: 10,
+      calls: { 'users.messages.list': 3, 'users.getProfile': 1 },
+      refused: { quota: 1, concurrency: 0, injected: 1 },
+    });
+    await emulator.admin.reset();
+    await emulator.admin.createUser(email);
+    expect((await emulator.admin.user(email)).usage).toMatchObject({ units: 0, calls: {} });
+  });
+
   it('answers 403 userRateLimitExceeded when configured to', async () => {
     t = await startWithMailbox({ quotaUnitsPerMinute: 1 });
     const put = await fetch(`${t.emulator.url}/__admin/quota`, {
@@ -108,6 +132,10 @@ describe('per-user quota', () => {
     const [profile, labels] = await Promise.all(held);
     expect(profile?.status).toBe(200);
     expect(labels?.status).toBe(200);
+    expect((await t.emulator.admin.user(t.email)).usage).toMatchObject({
+      units: 2,
+      refused: { quota: 0, concurrency: 1, injected: 0 },
+    });
   });
 });
 

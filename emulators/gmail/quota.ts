@@ -105,3 +105,46 @@ export class ConcurrencyLimiter {
     };
   }
 }
+
+/** What one user's Gmail API calls cost since the emulator started (or was reset). */
+export interface UserUsage {
+  /** Quota units charged. Refused calls (quota, concurrency, injected faults) are charged nothing. */
+  units: number;
+  /** The most units charged within one sliding quota window (a minute). */
+  peakWindowUnits: number;
+  /** Charged calls per method. */
+  calls: Partial<Record<GmailMethod, number>>;
+  /** Calls refused because the per-user quota was spent, too many were in flight, or a fault was injected. */
+  refused: { quota: number; concurrency: number; injected: number };
+}
+
+/** Counts, per user, the calls the emulator served and refused and the units it charged for them. */
+export class UsageMeter {
+  private readonly users = new Map<string, UserUsage>();
+
+  /** A served call of `method` that cost `units`; `windowUnits` is the user's window total after it. */
+  charged(key: string, method: GmailMethod, units: number, windowUnits: number): void {
+    const usage = this.of(key);
+    usage.units += units;
+    usage.peakWindowUnits = Math.max(usage.peakWindowUnits, windowUnits);
+    usage.calls[method] = (usage.calls[method] ?? 0) + 1;
+  }
+
+  refused(key: string, why: keyof UserUsage['refused']): void {
+    this.of(key).refused[why] += 1;
+  }
+
+  /** The user's usage so far (a live record; copy it to keep a reading). */
+  of(key: string): UserUsage {
+    let usage = this.users.get(key);
+    if (!usage) {
+      usage = { units: 0, peakWindowUnits: 0, calls: {}, refused: { quota: 0, concurrency: 0, injected: 0 } };
+      this.users.set(key, usage);
+    }
+    return usage;
+  }
+
+  reset(): void {
+    this.users.clear();
+  }
+}

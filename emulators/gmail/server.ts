@@ -17,7 +17,12 @@ import {
   type PubSubTarget,
   pubSubPublisher,
 } from './publisher.js';
-import { ConcurrencyLimiter, DEFAULT_UNITS_PER_USER_PER_MINUTE, SlidingWindowQuota } from './quota.js';
+import {
+  ConcurrencyLimiter,
+  DEFAULT_UNITS_PER_USER_PER_MINUTE,
+  SlidingWindowQuota,
+  UsageMeter,
+} from './quota.js';
 import { EmulatorStore } from './store.js';
 
 /** How the emulator starts. Every field is optional. */
@@ -141,6 +146,7 @@ export async function startGmailEmulator(options: GmailEmulatorOptions = {}): Pr
   );
   const quota = new SlidingWindowQuota(clock, () => settings.unitsPerMinute);
   const concurrency = new ConcurrencyLimiter(() => settings.maxConcurrentPerUser);
+  const usage = new UsageMeter();
   const createUsers = () => {
     for (const email of options.users ?? []) store.createUser(email);
   };
@@ -154,6 +160,7 @@ export async function startGmailEmulator(options: GmailEmulatorOptions = {}): Pr
     faults,
     quota,
     concurrency,
+    usage,
     quotaExceededStatus: () => settings.quotaExceededStatus,
     publisher,
     notifier,
@@ -164,6 +171,7 @@ export async function startGmailEmulator(options: GmailEmulatorOptions = {}): Pr
     oauth,
     faults,
     quota,
+    usage,
     notifier,
     settings,
     resetSettings: () => {

@@ -21,13 +21,23 @@ describe('the Firestore emulator', () => {
     const ref = db.collection('counters').doc('race');
     await ref.set({ value: 0 });
     let attempts = 0;
+    // both first attempts read before either writes: a barrier, not a wait, makes the race certain
+    let bothRead!: () => void;
+    const barrier = new Promise<void>((resolve) => {
+      bothRead = resolve;
+    });
+    let firstReads = 0;
     const increment = () =>
       db.runTransaction(async (tx) => {
         attempts += 1;
+        const first = attempts <= 2;
         const snap = await tx.get(ref);
         const value = snap.get('value') as number;
-        // widen the race window so both transactions read before either commits
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        if (first) {
+          firstReads += 1;
+          if (firstReads === 2) bothRead();
+          await barrier;
+        }
         tx.update(ref, { value: value + 1 });
       });
     await Promise.all([increment(), increment()]);

@@ -1,4 +1,5 @@
 import type { HttpFunction } from '@google-cloud/functions-framework';
+import type { FirestoreReadModel } from '../../shared/adapters/firestore/firestore-read-model.js';
 import type { Runtime } from '../../shared/runtime/composition-root.js';
 import type { Logger } from '../../shared/runtime/logger.js';
 import type { CredentialBox } from '../../shared/secrets/credentials.js';
@@ -8,6 +9,7 @@ import { withinLimits } from '../edge.js';
 import type { Route } from './http/route.js';
 import { createRouter } from './http/router.js';
 import { beginConsentRoute, type ConnectRouteDeps, createConnectSessionRoute } from './routes/connect.js';
+import { type EventFeedRouteDeps, eventFeedRoutes } from './routes/event-feed.js';
 import { keyAndDeliveryRoutes } from './routes/keys-and-deliveries.js';
 import { type MailboxRouteDeps, mailboxRoutes } from './routes/mailboxes.js';
 import { healthRoute, openApiRoute } from './routes/meta.js';
@@ -24,7 +26,9 @@ export interface ApiDeps
     MailboxRouteDeps,
     ObservabilityRouteDeps,
     SubscriptionRouteDeps,
-    ReplayRouteDeps {
+    ReplayRouteDeps,
+    EventFeedRouteDeps {
+  reads: FirestoreReadModel;
   workspaces: WorkspaceStore;
   box: CredentialBox;
 }
@@ -37,6 +41,7 @@ export function apiRoutes(apiBaseUrl: () => string | undefined): Route<ApiDeps>[
     beginConsentRoute,
     ...(mailboxRoutes as Route<ApiDeps>[]),
     ...(messageAndThreadRoutes as Route<ApiDeps>[]),
+    ...(eventFeedRoutes as Route<ApiDeps>[]),
     ...(observabilityRoutes as Route<ApiDeps>[]),
     ...(webhookRoutes as Route<ApiDeps>[]),
     ...(subscriptionRoutes as Route<ApiDeps>[]),
@@ -62,15 +67,16 @@ export function apiDepsOf(r: Runtime): ApiDeps {
 
 /**
  * Builds the `api` HTTP function over injected dependencies (the composition root in production, fakes in
- * tests); bodies over 1 MiB are refused before any route runs.
+ * tests), serving `routes` (every API route unless given); bodies over 1 MiB are refused before any route runs.
  */
 export function createApiFunction(
   deps: () => Promise<ApiDeps>,
   logger: Logger,
   apiBaseUrl: () => string | undefined = () => undefined,
+  routes: Route<ApiDeps>[] = apiRoutes(apiBaseUrl),
 ): HttpFunction {
   return withinLimits(
     'api',
-    createRouter(apiRoutes(apiBaseUrl), deps, (d) => (key) => authenticateApiKey(d, key), logger),
+    createRouter(routes, deps, (d) => (key) => authenticateApiKey(d, key), logger),
   );
 }

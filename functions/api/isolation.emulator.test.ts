@@ -8,9 +8,11 @@ import {
   CreateSubscriptionInput,
   UpdateSubscriptionInput,
 } from '../../shared/webhooks/subscriptions/manage-subscriptions.js';
+import { apiRoutes } from './app.js';
 import { CreateApiKeyInput } from './routes/keys-and-deliveries.js';
 import { firestoreApiDeps } from './testing/api-deps.js';
 import {
+  expectNotFound,
   expectNotJsonRefused,
   startTwoWorkspaceApi,
   type TwoWorkspaceApi,
@@ -159,7 +161,49 @@ beforeAll(async () => {
   });
   subscriptionOfA = ((await subscribed.json()) as { id: string }).id;
   await seedMessagesAndThreads();
+  // a second mailbox of A's with one message, for lists across a workspace's mailboxes
+  await db.collection('mailboxes').doc('mbx_a2').set({
+    workspaceId: 'ws_a',
+    tenantExternalId: 't2',
+    mailboxExternalId: 'm2',
+    emailAddress: 'a2@example.com',
+    status: 'active',
+    createdAt: 2,
+  });
+  await db
+    .collection('mailboxes')
+    .doc('mbx_a2')
+    .collection('messages')
+    .doc('n1')
+    .set({
+      id: 'n1',
+      threadId: 'n1',
+      labelIds: ['INBOX'],
+      receivedAt: Date.parse('2026-02-15T00:00:00Z'),
+      subject: 'n1',
+      generation: 1,
+      workspaceId: 'ws_a',
+      mailboxId: 'mbx_a2',
+    });
   await seedDeliveries();
+  // a finished replay of A's, stored as the dispatcher leaves one
+  await db
+    .collection('replays')
+    .doc('rpl_a')
+    .set({
+      id: 'rpl_a',
+      workspaceId: 'ws_a',
+      endpointId: endpointOfA,
+      selector: { kind: 'events', events: [{ id: 'evt_1', mailboxId: 'mbx_a', at: 1 }] },
+      state: 'completed',
+      cursor: null,
+      enqueued: 1,
+      createdAt: 1,
+      updatedAt: 2,
+      dispatchedAt: 1,
+      completedAt: 2,
+      cancelledAt: null,
+    });
 });
 afterAll(async () => {
   await api.close();
@@ -210,9 +254,199 @@ async function subscribeA(): Promise<string> {
   return subscription.id;
 }
 
+/** Strings only workspace A's data holds: none may appear in what workspace B is shown. */
+const marksOfA = () => [
+  'ws_a',
+  'mbx_a',
+  'a@example.com',
+  'hooks.example/a',
+  endpointOfA,
+  subscriptionOfA,
+  'rpl_a',
+  'dlv_a',
+  'thr_a',
+  keyIdOf(api.keys.a)!,
+];
+
+/** Every document of workspace A, so a call of B's can be shown to have changed none of them. */
+async function everythingOfA(): Promise<string> {
+  const docs: [string, unknown][] = [];
+  for (const name of [
+    'apiKeys',
+    'webhookEndpoints',
+    'connectSessions',
+    'subscriptions',
+    'replays',
+    'deliveries',
+  ])
+    for (const d of (await db.collection(name).where('workspaceId', '==', 'ws_a').get()).docs) {
+      // lastUsedAt moves when a key authenticates (at most once a minute), so a refused request may touch it
+      const { lastUsedAt: _touched, ...data } = d.data();
+      docs.push([d.ref.path, data]);
+    }
+  const lock = await db.collection('replayLocks').doc(endpointOfA).get();
+  docs.push([lock.ref.path, lock.data() ?? null]);
+  for (const id of ['mbx_a', 'mbx_a2']) {
+    const mailbox = db.collection('mailboxes').doc(id);
+    docs.push([mailbox.path, (await mailbox.get()).data() ?? null]);
+    for (const sub of await mailbox.listCollections())
+      for (const d of (await sub.get()).docs) docs.push([d.ref.path, d.data()]);
+  }
+  return JSON.stringify(docs.sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/**
+ * How a keyed route is called with workspace B's key. `own`: on B's own workspace (a list, or a create),
+ * answered 2xx with none of A's data. `foreign`: naming one of A's resources (its id is given to `path` and
+ * `body`), answered exactly as if no such resource existed (a 404, a 400 naming an unknown id, an empty list).
+ */
+type Probe =
+  | { own: true; path: string; body?: unknown }
+  | { own?: false; foreign: () => string; path: (id: string) => string; body?: (id: string) => unknown };
+
+const MISSING = 'missing_0000';
+const probes: Record<string, Probe[]> = {
+  'POST /v1/mailboxes/connect-sessions': [
+    // the same external ids as A's mailbox: B gets a session of its own, not A's mailbox
+    {
+      own: true,
+      path: '/v1/mailboxes/connect-sessions',
+      body: { tenantExternalId: 't', mailboxExternalId: 'm' },
+    },
+  ],
+  'GET /v1/mailboxes': [{ own: true, path: '/v1/mailboxes' }],
+  'GET /v1/mailboxes/:mailboxId': [{ foreign: () => 'mbx_a', path: (id) => `/v1/mailboxes/${id}` }],
+  'DELETE /v1/mailboxes/:mailboxId': [{ foreign: () => 'mbx_a', path: (id) => `/v1/mailboxes/${id}` }],
+  'GET /v1/mailboxes/:mailboxId/events': [
+    { foreign: () => 'mbx_a', path: (id) => `/v1/mailboxes/${id}/events` },
+  ],
+  'GET /v1/messages': [
+    { own: true, path: '/v1/messages' },
+    { foreign: () => 'mbx_a', path: (id) => `/v1/messages?mailboxId=${id}` },
+  ],
+  'GET /v1/messages/:id': [{ foreign: () => 'mbx_a', path: (id) => `/v1/messages/m1?mailboxId=${id}` }],
+  'GET /v1/threads': [
+    { own: true, path: '/v1/threads' },
+    { foreign: () => 'mbx_a', path: (id) => `/v1/threads?mailboxId=${id}` },
+  ],
+  'GET /v1/threads/:id': [{ foreign: () => 'mbx_a', path: (id) => `/v1/threads/thr_a?mailboxId=${id}` }],
+  'GET /v1/mailboxes/:mailboxId/sync-runs': [
+    { foreign: () => 'mbx_a', path: (id) => `/v1/mailboxes/${id}/sync-runs` },
+  ],
+  'GET /v1/mailboxes/:mailboxId/health': [
+    { foreign: () => 'mbx_a', path: (id) => `/v1/mailboxes/${id}/health` },
+  ],
+  'GET /v1/observability': [{ own: true, path: '/v1/observability' }],
+  'POST /v1/webhook-endpoints': [
+    {
+      foreign: () => 'mbx_a',
+      path: () => '/v1/webhook-endpoints',
+      body: (id) => ({ url: 'https://hooks.example/b-x', mailboxIds: [id] }),
+    },
+  ],
+  'GET /v1/webhook-endpoints': [{ own: true, path: '/v1/webhook-endpoints' }],
+  'GET /v1/webhook-endpoints/:id': [
+    { foreign: () => endpointOfA, path: (id) => `/v1/webhook-endpoints/${id}` },
+  ],
+  'PATCH /v1/webhook-endpoints/:id': [
+    {
+      foreign: () => endpointOfA,
+      path: (id) => `/v1/webhook-endpoints/${id}`,
+      body: () => ({ status: 'disabled' }),
+    },
+  ],
+  'DELETE /v1/webhook-endpoints/:id': [
+    { foreign: () => endpointOfA, path: (id) => `/v1/webhook-endpoints/${id}` },
+  ],
+  'POST /v1/webhook-endpoints/:id/rotate-secret': [
+    { foreign: () => endpointOfA, path: (id) => `/v1/webhook-endpoints/${id}/rotate-secret` },
+  ],
+  'POST /v1/subscriptions': [
+    {
+      foreign: () => endpointOfA,
+      path: () => '/v1/subscriptions',
+      body: (id) => ({ endpointId: id, mailboxIds: 'all' }),
+    },
+  ],
+  'GET /v1/subscriptions': [
+    { own: true, path: '/v1/subscriptions' },
+    { foreign: () => endpointOfA, path: (id) => `/v1/subscriptions?endpointId=${id}` },
+  ],
+  'GET /v1/subscriptions/:id': [{ foreign: () => subscriptionOfA, path: (id) => `/v1/subscriptions/${id}` }],
+  'PATCH /v1/subscriptions/:id': [
+    {
+      foreign: () => subscriptionOfA,
+      path: (id) => `/v1/subscriptions/${id}`,
+      body: () => ({ eventTypes: 'all' }),
+    },
+  ],
+  'DELETE /v1/subscriptions/:id': [
+    { foreign: () => subscriptionOfA, path: (id) => `/v1/subscriptions/${id}` },
+  ],
+  'POST /v1/replays': [
+    {
+      foreign: () => endpointOfA,
+      path: () => '/v1/replays',
+      body: (id) => ({ endpointId: id, eventIds: ['evt_1'] }),
+    },
+  ],
+  'GET /v1/replays': [{ own: true, path: '/v1/replays' }],
+  'GET /v1/replays/:replayId': [{ foreign: () => 'rpl_a', path: (id) => `/v1/replays/${id}` }],
+  'POST /v1/replays/:replayId/cancel': [{ foreign: () => 'rpl_a', path: (id) => `/v1/replays/${id}/cancel` }],
+  'POST /v1/api-keys': [{ own: true, path: '/v1/api-keys', body: { label: 'probe' } }],
+  'GET /v1/api-keys': [{ own: true, path: '/v1/api-keys' }],
+  'DELETE /v1/api-keys/:keyId': [{ foreign: () => keyIdOf(api.keys.a)!, path: (id) => `/v1/api-keys/${id}` }],
+  'GET /v1/deliveries': [
+    { own: true, path: '/v1/deliveries' },
+    { foreign: () => endpointOfA, path: (id) => `/v1/deliveries?endpointId=${id}` },
+  ],
+  'GET /v1/deliveries/:deliveryId': [{ foreign: () => 'dlv_a', path: (id) => `/v1/deliveries/${id}` }],
+};
+
+const keyedRoutes = apiRoutes(() => undefined)
+  .filter((r) => r.auth === 'apiKey')
+  .map((r) => `${r.method} ${r.path}`);
+
+describe('every keyed route, called with another workspace’s key', () => {
+  it.each(keyedRoutes)(
+    '%s reaches its handler as that workspace, shows nothing of A’s and changes nothing of A’s',
+    async (route) => {
+      const method = route.split(' ')[0]!;
+      const routeProbes = probes[route];
+      expect(routeProbes, `no probe calls ${route} with another workspace’s key`).toBeDefined();
+      for (const probe of routeProbes!) {
+        const before = await everythingOfA();
+        const handled = api.handled.length;
+        if (probe.own) {
+          const response = await call('b', method, probe.path, probe.body);
+          const text = await response.text();
+          expect(response.status, text).toBeGreaterThanOrEqual(200);
+          expect(response.status, text).toBeLessThan(300);
+          for (const mark of marksOfA()) expect(text).not.toContain(mark);
+        } else {
+          const foreign = probe.foreign();
+          const refused = await call('b', method, probe.path(foreign), probe.body?.(foreign));
+          const refusedText = await refused.text();
+          const missing = await call('b', method, probe.path(MISSING), probe.body?.(MISSING));
+          // answered exactly as for a resource that does not exist: nothing tells B that A's is there
+          expect(missing.status).toBeLessThan(500);
+          expect([refused.status, refusedText.replaceAll(foreign, MISSING)]).toEqual([
+            missing.status,
+            await missing.text(),
+          ]);
+          for (const mark of marksOfA()) expect(refusedText.replaceAll(foreign, '')).not.toContain(mark);
+        }
+        // the call matched this route and its handler ran for workspace B, not a 404 for a path nothing serves
+        expect(api.handled.slice(handled)).toContainEqual({ route, workspaceId: 'ws_b' });
+        expect(await everythingOfA()).toBe(before);
+      }
+    },
+  );
+});
+
 describe('workspace isolation', () => {
   it('GET /v1/webhook-endpoints/:id refuses another workspace’s key', async () => {
-    expect((await call('b', 'GET', `/v1/webhook-endpoints/${endpointOfA}`)).status).toBe(404);
+    await expectNotFound(await call('b', 'GET', `/v1/webhook-endpoints/${endpointOfA}`), marksOfA());
     const mine = await call('a', 'GET', `/v1/webhook-endpoints/${endpointOfA}`);
     expect(mine.status).toBe(200);
     expect(await mine.json()).toMatchObject({ id: endpointOfA, status: 'enabled', failingSince: null });
@@ -221,7 +455,10 @@ describe('workspace isolation', () => {
   it('POST /v1/webhook-endpoints files the endpoint under the caller’s workspace, invisible to another workspace', async () => {
     const endpointOfB = await createEndpointOfB('https://hooks.example/b-own');
     expect((await db.collection('webhookEndpoints').doc(endpointOfB).get()).get('workspaceId')).toBe('ws_b');
-    expect((await call('a', 'GET', `/v1/webhook-endpoints/${endpointOfB}`)).status).toBe(404);
+    await expectNotFound(await call('a', 'GET', `/v1/webhook-endpoints/${endpointOfB}`), [
+      'ws_b',
+      'hooks.example/b-own',
+    ]);
     expect(await ids('a', '/v1/webhook-endpoints')).not.toContain(endpointOfB);
     expect((await call('b', 'GET', `/v1/webhook-endpoints/${endpointOfB}`)).status).toBe(200);
     // another workspace's mailbox cannot be named in an endpoint's filter, on create or update
@@ -255,21 +492,34 @@ describe('workspace isolation', () => {
 
   it('PATCH /v1/webhook-endpoints/:id refuses another workspace’s key and changes nothing', async () => {
     const before = await snapshot();
-    expect(
-      (await call('b', 'PATCH', `/v1/webhook-endpoints/${endpointOfA}`, { status: 'disabled' })).status,
-    ).toBe(404);
+    await expectNotFound(
+      await call('b', 'PATCH', `/v1/webhook-endpoints/${endpointOfA}`, { status: 'disabled' }),
+      marksOfA(),
+    );
     expect(await snapshot()).toBe(before);
   });
 
   it('POST /v1/webhook-endpoints/:id/rotate-secret refuses another workspace’s key', async () => {
     const before = await snapshot();
-    expect((await call('b', 'POST', `/v1/webhook-endpoints/${endpointOfA}/rotate-secret`)).status).toBe(404);
+    await expectNotFound(
+      await call('b', 'POST', `/v1/webhook-endpoints/${endpointOfA}/rotate-secret`),
+      marksOfA(),
+    );
     expect(await snapshot()).toBe(before);
   });
 
-  it('DELETE /v1/webhook-endpoints/:id refuses another workspace’s key', async () => {
-    expect((await call('b', 'DELETE', `/v1/webhook-endpoints/${endpointOfA}`)).status).toBe(404);
+  it('DELETE /v1/webhook-endpoints/:id refuses another workspace’s key, and the endpoint keeps its subscriptions', async () => {
+    const subscription = await subscribeA();
+    const before = await snapshot();
+    await expectNotFound(await call('b', 'DELETE', `/v1/webhook-endpoints/${endpointOfA}`), marksOfA());
+    expect(await snapshot()).toBe(before);
     expect((await db.collection('webhookEndpoints').doc(endpointOfA).get()).exists).toBe(true);
+    expect(await ids('a', `/v1/subscriptions?endpointId=${endpointOfA}`)).toEqual([
+      subscriptionOfA,
+      subscription,
+    ]);
+    expect((await call('a', 'GET', `/v1/subscriptions/${subscriptionOfA}`)).status).toBe(200);
+    expect((await call('a', 'DELETE', `/v1/subscriptions/${subscription}`)).status).toBe(204);
   });
 
   it('POST /v1/subscriptions refuses another workspace’s endpoint and mailboxes, and writes nothing', async () => {
@@ -299,7 +549,7 @@ describe('workspace isolation', () => {
   it('GET /v1/subscriptions/:id refuses another workspace’s key', async () => {
     const subscription = await subscribeA();
     const before = await snapshot();
-    expect((await call('b', 'GET', `/v1/subscriptions/${subscription}`)).status).toBe(404);
+    await expectNotFound(await call('b', 'GET', `/v1/subscriptions/${subscription}`), marksOfA());
     expect(await snapshot()).toBe(before);
     const mine = await call('a', 'GET', `/v1/subscriptions/${subscription}`);
     expect(mine.status).toBe(200);
@@ -334,9 +584,10 @@ describe('workspace isolation', () => {
   it('PATCH /v1/subscriptions/:id refuses another workspace’s key and changes nothing', async () => {
     const subscription = await subscribeA();
     const before = await snapshot();
-    expect(
-      (await call('b', 'PATCH', `/v1/subscriptions/${subscription}`, { eventTypes: 'all' })).status,
-    ).toBe(404);
+    await expectNotFound(
+      await call('b', 'PATCH', `/v1/subscriptions/${subscription}`, { eventTypes: 'all' }),
+      [...marksOfA(), subscription],
+    );
     expect(await snapshot()).toBe(before);
     const patched = await call('a', 'PATCH', `/v1/subscriptions/${subscription}`, { eventTypes: 'all' });
     expect(await patched.json()).toMatchObject({
@@ -350,7 +601,7 @@ describe('workspace isolation', () => {
   it('DELETE /v1/subscriptions/:id refuses another workspace’s key and deletes nothing', async () => {
     const subscription = await subscribeA();
     const before = await snapshot();
-    expect((await call('b', 'DELETE', `/v1/subscriptions/${subscription}`)).status).toBe(404);
+    await expectNotFound(await call('b', 'DELETE', `/v1/subscriptions/${subscription}`), marksOfA());
     expect(await snapshot()).toBe(before);
     expect((await call('a', 'DELETE', `/v1/subscriptions/${subscription}`)).status).toBe(204);
     expect((await call('a', 'GET', `/v1/subscriptions/${subscription}`)).status).toBe(404);
@@ -371,20 +622,18 @@ describe('workspace isolation', () => {
     const theirs = await ids('b', '/v1/mailboxes');
     expect(theirs).not.toContain('mbx_a');
     expect(theirs).toEqual([]);
-    expect(await ids('a', '/v1/mailboxes')).toEqual(['mbx_a']);
+    expect(await ids('a', '/v1/mailboxes')).toEqual(['mbx_a2', 'mbx_a']);
   });
 
   it('GET /v1/mailboxes/:mailboxId refuses another workspace’s key', async () => {
-    expect((await call('b', 'GET', '/v1/mailboxes/mbx_a')).status).toBe(404);
+    await expectNotFound(await call('b', 'GET', '/v1/mailboxes/mbx_a'), marksOfA());
     expect((await call('a', 'GET', '/v1/mailboxes/mbx_a')).status).toBe(200);
   });
 
   it('DELETE /v1/mailboxes/:mailboxId refuses another workspace’s key and deletes nothing', async () => {
     const before = (await db.collection('mailboxes').doc('mbx_a').get()).data();
     const events = (await db.collection('mailboxes').doc('mbx_a').collection('events').get()).size;
-    const refused = await call('b', 'DELETE', '/v1/mailboxes/mbx_a');
-    expect(refused.status).toBe(404);
-    expect(await refused.json()).toMatchObject({ code: 'not_found' });
+    await expectNotFound(await call('b', 'DELETE', '/v1/mailboxes/mbx_a'), marksOfA());
     expect((await db.collection('mailboxes').doc('mbx_a').get()).data()).toEqual(before);
     expect((await db.collection('mailboxes').doc('mbx_a').collection('events').get()).size).toBe(events);
     expect((await db.collection('mailboxes').doc('mbx_a').collection('lease').get()).size).toBe(0);
@@ -408,7 +657,7 @@ describe('workspace isolation', () => {
         counts: { pages: 1, fetched: 1, events: 1, messagesWritten: 1, messagesDeleted: 0 },
         expireAt: new Date(startedAt + 86_400_000),
       });
-    expect((await call('b', 'GET', '/v1/mailboxes/mbx_a/sync-runs')).status).toBe(404);
+    await expectNotFound(await call('b', 'GET', '/v1/mailboxes/mbx_a/sync-runs'), marksOfA());
     const first = (await (await call('a', 'GET', '/v1/mailboxes/mbx_a/sync-runs?limit=2')).json()) as {
       data: { id: string }[];
       nextCursor: string;
@@ -426,7 +675,7 @@ describe('workspace isolation', () => {
       .collection('mailboxes')
       .doc('mbx_a')
       .update({ cursor: '100', hintHistoryId: '130', lastSuccessfulSyncAt: Date.now() - 60_000 });
-    expect((await call('b', 'GET', '/v1/mailboxes/mbx_a/health')).status).toBe(404);
+    await expectNotFound(await call('b', 'GET', '/v1/mailboxes/mbx_a/health'), marksOfA());
     const health = (await (await call('a', 'GET', '/v1/mailboxes/mbx_a/health')).json()) as Record<
       string,
       unknown
@@ -453,7 +702,7 @@ describe('workspace isolation', () => {
       events: { total: number };
       endpoints: { enabled: number };
     };
-    expect(mine).toMatchObject({ mailboxes: { total: 1 }, events: { total: 3 } });
+    expect(mine).toMatchObject({ mailboxes: { total: 2 }, events: { total: 3 } });
     expect(mine.endpoints.enabled).toBeGreaterThanOrEqual(1);
     const theirs = (await (await call('b', 'GET', '/v1/observability')).json()) as typeof mine;
     expect(theirs).toMatchObject({
@@ -464,7 +713,7 @@ describe('workspace isolation', () => {
   });
 
   it('GET /v1/mailboxes/:mailboxId/events refuses another workspace’s key, and pages by seq for the owner', async () => {
-    expect((await call('b', 'GET', '/v1/mailboxes/mbx_a/events')).status).toBe(404);
+    await expectNotFound(await call('b', 'GET', '/v1/mailboxes/mbx_a/events'), marksOfA());
     const page = (await (await call('a', 'GET', '/v1/mailboxes/mbx_a/events?afterSeq=1&limit=1')).json()) as {
       data: { seq: number }[];
       nextAfterSeq: number;
@@ -521,7 +770,7 @@ describe('workspace isolation', () => {
     const { apiKey, keyId } = (await (
       await call('b', 'POST', '/v1/api-keys', { label: 'doomed' })
     ).json()) as { apiKey: string; keyId: string };
-    expect((await call('a', 'DELETE', `/v1/api-keys/${keyId}`)).status).toBe(404);
+    await expectNotFound(await call('a', 'DELETE', `/v1/api-keys/${keyId}`), [keyId]);
     const ok = await fetch(`${api.url}/v1/api-keys`, { headers: { authorization: `Bearer ${apiKey}` } });
     expect(ok.status).toBe(200);
     expect((await call('b', 'DELETE', `/v1/api-keys/${keyId}`)).status).toBe(204);
@@ -557,9 +806,9 @@ describe('workspace isolation', () => {
   });
 
   it('GET /v1/deliveries/:deliveryId refuses another workspace’s key, and shows the attempt log', async () => {
-    expect((await call('b', 'GET', '/v1/deliveries/dlv_a')).status).toBe(404);
-    expect((await call('b', 'GET', '/v1/deliveries/dlv_a3')).status).toBe(404);
-    expect((await call('a', 'GET', '/v1/deliveries/dlv_b')).status).toBe(404);
+    await expectNotFound(await call('b', 'GET', '/v1/deliveries/dlv_a'), marksOfA());
+    await expectNotFound(await call('b', 'GET', '/v1/deliveries/dlv_a3'), marksOfA());
+    await expectNotFound(await call('a', 'GET', '/v1/deliveries/dlv_b'), ['ws_b', 'mbx_b', 'ep_b']);
     const mine = (await (await call('a', 'GET', '/v1/deliveries/dlv_a')).json()) as {
       id: string;
       attemptLog: unknown[];
@@ -572,7 +821,7 @@ describe('workspace isolation', () => {
   });
 
   it('GET /v1/messages refuses another workspace’s mailbox, lists none of another workspace’s, and filters by label and date', async () => {
-    expect((await call('b', 'GET', '/v1/messages?mailboxId=mbx_a')).status).toBe(404);
+    await expectNotFound(await call('b', 'GET', '/v1/messages?mailboxId=mbx_a'), marksOfA());
     expect(await ids('b', '/v1/messages')).toEqual([]);
     expect(await ids('a', '/v1/messages?mailboxId=mbx_a')).toEqual(['m3', 'm2', 'm1']);
     expect(await ids('a', '/v1/messages?mailboxId=mbx_a&labelId=INBOX')).toEqual(['m2', 'm1']);
@@ -590,7 +839,7 @@ describe('workspace isolation', () => {
   });
 
   it('GET /v1/messages/:id refuses another workspace’s key, and shows the message without sync bookkeeping', async () => {
-    expect((await call('b', 'GET', '/v1/messages/m1?mailboxId=mbx_a')).status).toBe(404);
+    await expectNotFound(await call('b', 'GET', '/v1/messages/m1?mailboxId=mbx_a'), marksOfA());
     const one = (await (await call('a', 'GET', '/v1/messages/m2?mailboxId=mbx_a')).json()) as Record<
       string,
       unknown
@@ -599,25 +848,6 @@ describe('workspace isolation', () => {
     expect(one).not.toHaveProperty('generation');
   });
   it('GET /v1/messages without mailboxId lists every mailbox of the caller’s workspace, newest first, and pages', async () => {
-    await db.collection('mailboxes').doc('mbx_a2').set({
-      workspaceId: 'ws_a',
-      tenantExternalId: 't2',
-      mailboxExternalId: 'm2',
-      emailAddress: 'a2@example.com',
-      status: 'active',
-      createdAt: 2,
-    });
-    const other = db.collection('mailboxes').doc('mbx_a2').collection('messages');
-    await other.doc('n1').set({
-      id: 'n1',
-      threadId: 'n1',
-      labelIds: ['INBOX'],
-      receivedAt: Date.parse('2026-02-15T00:00:00Z'),
-      subject: 'n1',
-      generation: 1,
-      workspaceId: 'ws_a',
-      mailboxId: 'mbx_a2',
-    });
     const theirs = (await (await call('b', 'GET', '/v1/messages')).json()) as { data: unknown[] };
     expect(theirs.data).toEqual([]);
     const all = (await (await call('a', 'GET', '/v1/messages?labelId=INBOX')).json()) as {
@@ -643,14 +873,14 @@ describe('workspace isolation', () => {
   });
 
   it('GET /v1/threads refuses another workspace’s mailbox, and lists none of another workspace’s threads', async () => {
-    expect((await call('b', 'GET', '/v1/threads?mailboxId=mbx_a')).status).toBe(404);
+    await expectNotFound(await call('b', 'GET', '/v1/threads?mailboxId=mbx_a'), marksOfA());
     expect(await ids('b', '/v1/threads')).toEqual([]);
     expect(await ids('a', '/v1/threads?mailboxId=mbx_a')).toEqual(['thr_a']);
     expect(await ids('a', '/v1/threads?labelId=STARRED')).toEqual(['thr_a']);
   });
 
   it('GET /v1/threads/:id refuses another workspace’s key, and shows the thread without sync bookkeeping', async () => {
-    expect((await call('b', 'GET', '/v1/threads/thr_a?mailboxId=mbx_a')).status).toBe(404);
+    await expectNotFound(await call('b', 'GET', '/v1/threads/thr_a?mailboxId=mbx_a'), marksOfA());
     const mine = await call('a', 'GET', '/v1/threads/thr_a?mailboxId=mbx_a');
     expect(mine.status).toBe(200);
     expect(await mine.json()).toEqual({ ...threadOfA, mailboxId: 'mbx_a' });

@@ -14,6 +14,7 @@ import { dispatchReplays } from '../../shared/webhooks/replays/dispatch-replays.
 import { allowAll } from '../../shared/webhooks/ssrf-guard.js';
 import { firestoreApiDeps } from './testing/api-deps.js';
 import {
+  expectNotFound,
   expectNotJsonRefused,
   startTwoWorkspaceApi,
   type TwoWorkspaceApi,
@@ -25,7 +26,6 @@ const deps = firestoreApiDeps(db, { tasks: queue });
 let api: TwoWorkspaceApi;
 let receiver: WebhookReceiver;
 let endpointId = '';
-let secret = '';
 const HOUR = 3_600_000;
 const base = Date.now() - 48 * HOUR;
 const call: TwoWorkspaceApi['call'] = (...args) => api.call(...args);
@@ -59,13 +59,7 @@ beforeAll(async () => {
         data: { messageId: `m${seq}` },
         fanout: 'done',
       });
-  const created = (await (
-    await call('a', 'POST', '/v1/webhook-endpoints', {
-      url: receiver.url,
-    })
-  ).json()) as { id: string; secret: string };
-  endpointId = created.id;
-  secret = created.secret;
+  endpointId = (await newEndpointOfA()).id;
 });
 afterAll(async () => {
   await api.close();
@@ -99,12 +93,46 @@ async function runQueuedTasks() {
     );
 }
 
-describe('replays over the api function', () => {
-  let replayId = '';
+/** A new endpoint of workspace A delivering to the receiver, so each test's replays hold an endpoint of their own. */
+async function newEndpointOfA(): Promise<{ id: string; secret: string }> {
+  const created = await call('a', 'POST', '/v1/webhook-endpoints', { url: receiver.url });
+  expect(created.status).toBe(201);
+  return (await created.json()) as { id: string; secret: string };
+}
 
+/** Stores a running replay of A's to `endpoint`, as the dispatcher leaves one mid-way, holding the endpoint. */
+async function runningReplay(id: string, endpoint: string) {
+  const selector = { kind: 'events', events: [{ id: 'evt_4', mailboxId: 'mbx_a', at: base + 4 * HOUR }] };
+  await db.collection('replays').doc(id).set({
+    id,
+    workspaceId: 'ws_a',
+    endpointId: endpoint,
+    selector,
+    state: 'running',
+    cursor: null,
+    enqueued: 0,
+    createdAt: 1,
+    updatedAt: 1,
+    dispatchedAt: null,
+    completedAt: null,
+    cancelledAt: null,
+  });
+  await db
+    .collection('replayLocks')
+    .doc(endpoint)
+    .set({ running: { [id]: selector } });
+}
+
+/** Strings only workspace A's data holds: none may appear in what workspace B is shown. */
+const marksOfA = () => ['ws_a', 'mbx_a', endpointId, receiver.url];
+
+describe('replays over the api function', () => {
   it('POST /v1/replays re-sends a window’s events with their original webhook-id, and shows progress', async () => {
+    const endpoint = await newEndpointOfA();
+    queue.tasks.length = 0;
+    receiver.received.length = 0;
     const response = await call('a', 'POST', '/v1/replays', {
-      endpointId,
+      endpointId: endpoint.id,
       from: new Date(base + 1.5 * HOUR).toISOString(),
       to: new Date(base + 3.5 * HOUR).toISOString(),
     });
@@ -114,7 +142,6 @@ describe('replays over the api function', () => {
       state: string;
       progress: Record<string, unknown>;
     };
-    replayId = replay.id;
     // dispatched at once (two events), running until both deliveries settle
     expect(replay).toMatchObject({
       state: 'running',
@@ -123,51 +150,27 @@ describe('replays over the api function', () => {
     });
     await runQueuedTasks();
     const events = receiver.received.map(
-      (r) => new Webhook(secret).verify(r.body, r.headers) as { id: string },
+      (r) => new Webhook(endpoint.secret).verify(r.body, r.headers) as { id: string },
     );
     expect(events.map((e) => e.id).sort()).toEqual(['evt_2', 'evt_3']);
     expect(receiver.received.map((r) => r.headers['webhook-id']).sort()).toEqual(['evt_2', 'evt_3']);
-    const progress = (await (await call('a', 'GET', `/v1/replays/${replayId}`)).json()) as {
+    const progress = (await (await call('a', 'GET', `/v1/replays/${replay.id}`)).json()) as {
       progress: Record<string, unknown>;
     };
     expect(progress.progress).toEqual({ total: 2, enqueued: 2, pending: 0, delivered: 2, failed: 0 });
     await dispatchReplays(deps);
-    expect(await (await call('a', 'GET', `/v1/replays/${replayId}`)).json()).toMatchObject({
+    expect(await (await call('a', 'GET', `/v1/replays/${replay.id}`)).json()).toMatchObject({
       state: 'completed',
       completedAt: expect.any(Number),
     });
   });
 
   it('POST /v1/replays refuses a replay overlapping a running one to the same endpoint with 409', async () => {
-    // a running replay: stored as the dispatcher left it, mid-way
-    await db
-      .collection('replays')
-      .doc('rpl_running')
-      .set({
-        id: 'rpl_running',
-        workspaceId: 'ws_a',
-        endpointId,
-        selector: { kind: 'events', events: [{ id: 'evt_4', mailboxId: 'mbx_a', at: base + 4 * HOUR }] },
-        state: 'running',
-        cursor: null,
-        enqueued: 0,
-        createdAt: 1,
-        updatedAt: 1,
-        dispatchedAt: null,
-        completedAt: null,
-        cancelledAt: null,
-      });
-    await db
-      .collection('replayLocks')
-      .doc(endpointId)
-      .set({
-        running: {
-          rpl_running: { kind: 'events', events: [{ id: 'evt_4', mailboxId: 'mbx_a', at: base + 4 * HOUR }] },
-        },
-      });
+    const endpoint = await newEndpointOfA();
+    await runningReplay('rpl_overlapped', endpoint.id);
     const before = await snapshot();
     const refused = await call('a', 'POST', '/v1/replays', {
-      endpointId,
+      endpointId: endpoint.id,
       from: new Date(base).toISOString(),
       to: new Date(base + 5 * HOUR).toISOString(),
     });
@@ -175,10 +178,10 @@ describe('replays over the api function', () => {
     expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(await refused.json()).toMatchObject({
       code: 'replay_overlaps',
-      conflictingReplayId: 'rpl_running',
+      conflictingReplayId: 'rpl_overlapped',
     });
     expect(await snapshot()).toBe(before);
-    const separate = await call('a', 'POST', '/v1/replays', { endpointId, eventIds: ['evt_1'] });
+    const separate = await call('a', 'POST', '/v1/replays', { endpointId: endpoint.id, eventIds: ['evt_1'] });
     expect(separate.status).toBe(201);
   });
 
@@ -186,7 +189,9 @@ describe('replays over the api function', () => {
     const before = await snapshot();
     const foreign = await call('b', 'POST', '/v1/replays', { endpointId, eventIds: ['evt_1'] });
     expect(foreign.status).toBe(400);
-    expect(await foreign.json()).toMatchObject({ code: 'unknown_endpoint' });
+    const foreignText = await foreign.text();
+    expect(JSON.parse(foreignText)).toMatchObject({ code: 'unknown_endpoint' });
+    for (const mark of marksOfA().filter((m) => m !== endpointId)) expect(foreignText).not.toContain(mark);
     const { id: endpointOfB } = (await (
       await call('b', 'POST', '/v1/webhook-endpoints', { url: 'https://hooks.example/b' })
     ).json()) as { id: string };
@@ -195,31 +200,51 @@ describe('replays over the api function', () => {
       eventIds: ['evt_1'],
     });
     expect(foreignEvents.status).toBe(400);
-    expect(await foreignEvents.json()).toMatchObject({ code: 'unknown_event' });
+    const foreignEventsText = await foreignEvents.text();
+    expect(JSON.parse(foreignEventsText)).toMatchObject({ code: 'unknown_event' });
+    for (const mark of marksOfA()) expect(foreignEventsText).not.toContain(mark);
     expect(await snapshot()).toBe(before);
   });
 
   it('GET /v1/replays/:replayId refuses another workspace’s key', async () => {
-    expect((await call('b', 'GET', `/v1/replays/${replayId}`)).status).toBe(404);
-    expect((await call('a', 'GET', `/v1/replays/${replayId}`)).status).toBe(200);
+    const endpoint = await newEndpointOfA();
+    const created = await call('a', 'POST', '/v1/replays', { endpointId: endpoint.id, eventIds: ['evt_2'] });
+    const { id } = (await created.json()) as { id: string };
+    await expectNotFound(await call('b', 'GET', `/v1/replays/${id}`), [...marksOfA(), endpoint.id]);
+    expect(await (await call('a', 'GET', `/v1/replays/${id}`)).json()).toMatchObject({
+      id,
+      endpointId: endpoint.id,
+    });
   });
 
   it('GET /v1/replays lists only the caller’s replays, none of another workspace’s, newest first', async () => {
-    const theirs = (await (await call('b', 'GET', '/v1/replays')).json()) as { data: unknown[] };
-    expect(theirs.data).toEqual([]);
+    const endpoint = await newEndpointOfA();
+    const created = await call('a', 'POST', '/v1/replays', { endpointId: endpoint.id, eventIds: ['evt_3'] });
+    const { id } = (await created.json()) as { id: string };
+    const theirs = await call('b', 'GET', '/v1/replays');
+    const theirsText = await theirs.text();
+    expect(JSON.parse(theirsText)).toEqual({ data: [], nextCursor: null });
+    for (const mark of [...marksOfA(), id]) expect(theirsText).not.toContain(mark);
     const mine = (await (await call('a', 'GET', '/v1/replays?limit=10')).json()) as {
-      data: { id: string }[];
+      data: { id: string; createdAt: number }[];
     };
-    expect(mine.data.map((r) => r.id)).toContain(replayId);
+    expect(mine.data[0]?.id).toBe(id);
+    const times = mine.data.map((r) => r.createdAt);
+    expect(times).toEqual([...times].sort((x, y) => y - x));
   });
 
   it('POST /v1/replays/:replayId/cancel refuses another workspace’s key, and cancels for the owner', async () => {
+    const endpoint = await newEndpointOfA();
+    await runningReplay('rpl_to_cancel', endpoint.id);
     const before = await snapshot();
-    expect((await call('b', 'POST', '/v1/replays/rpl_running/cancel')).status).toBe(404);
+    await expectNotFound(await call('b', 'POST', '/v1/replays/rpl_to_cancel/cancel'), [
+      ...marksOfA(),
+      endpoint.id,
+    ]);
     expect(await snapshot()).toBe(before);
-    const cancelled = await call('a', 'POST', '/v1/replays/rpl_running/cancel');
-    expect(await cancelled.json()).toMatchObject({ id: 'rpl_running', state: 'cancelled' });
-    const again = await call('a', 'POST', '/v1/replays', { endpointId, eventIds: ['evt_4'] });
+    const cancelled = await call('a', 'POST', '/v1/replays/rpl_to_cancel/cancel');
+    expect(await cancelled.json()).toMatchObject({ id: 'rpl_to_cancel', state: 'cancelled' });
+    const again = await call('a', 'POST', '/v1/replays', { endpointId: endpoint.id, eventIds: ['evt_4'] });
     expect(again.status).toBe(201);
   });
 

@@ -1,6 +1,7 @@
 import type { HttpFunction, Request, Response } from '@google-cloud/functions-framework';
 import * as v from 'valibot';
 import { CONTROL_JOBS, type ControlJob, runControlJob } from '../../shared/control/run-control-job.js';
+import { indexPendingFeeds } from '../../shared/events/feed-index.js';
 import { resumeMailboxDeletions } from '../../shared/mailboxes/delete-mailbox.js';
 import type { Runtime } from '../../shared/runtime/composition-root.js';
 import { mapErrorToDeliveryAck, mapErrorToHttp } from '../../shared/runtime/error-mapping.js';
@@ -33,6 +34,7 @@ async function runJob(job: ControlJob, r: Runtime, res: Response): Promise<void>
         dispatcher: r.dispatcher,
         directory: r.directory,
         clock: r.clock,
+        pollAfterMs: r.config.pollAfterMs,
         resumeDeletions: () => resumeMailboxDeletions(r),
         dispatchReplays: () => dispatchReplays({ ...r, deliverUrl: r.config.deliverWebhookUrl }),
         recoverWebhooks: async () => {
@@ -45,9 +47,10 @@ async function runJob(job: ControlJob, r: Runtime, res: Response): Promise<void>
           };
           const fanned = await fanOutBacklog(deps, { budgetMs: 120_000 });
           const overdue = await recoverDeliveries(deps);
+          const feed = await indexPendingFeeds({ feed: r.feedIndex, clock: r.clock, ids: r.ids });
           const oldest = await r.observability.oldestPendingDeliveryCreatedAt();
           oldestPendingAgeMs = oldest === null ? null : Math.max(0, r.clock.now() - oldest);
-          return { ...fanned, overdue };
+          return { ...fanned, overdue, feedIndexed: feed.indexed };
         },
       },
       job,

@@ -1,5 +1,6 @@
 import type { HttpFunction } from '@google-cloud/functions-framework';
 import * as v from 'valibot';
+import { indexFeed } from '../../shared/events/feed-index.js';
 import type { Runtime } from '../../shared/runtime/composition-root.js';
 import { mapErrorToDeliveryAck } from '../../shared/runtime/error-mapping.js';
 import { LOG_EVENTS } from '../../shared/runtime/log-events.js';
@@ -59,6 +60,16 @@ export function createSyncMailboxFunction(rt: () => Promise<Runtime>): HttpFunct
         return undefined;
       });
       if (fanned) r.logger.info('fan-out', { mailboxId: data.mailboxId, ...fanned });
+      // the workspace's event feed takes the new events; anything left is indexed by recover_webhook_deliveries
+      const workspaceId = (await r.syncStore.getMailbox(data.mailboxId))?.workspaceId;
+      if (workspaceId)
+        await indexFeed({ feed: r.feedIndex, clock: r.clock, ids: r.ids }, workspaceId).catch(
+          (error: unknown) =>
+            r.logger.warn('feed indexing deferred to recovery', {
+              mailboxId: data.mailboxId,
+              ...describeError(error),
+            }),
+        );
       res.status(204).send('');
     } catch (error) {
       const ack = mapErrorToDeliveryAck(error);

@@ -512,6 +512,21 @@ export class MailmonClient {
     return send<Thread>(this.options, 'GET', `v1/threads/${encodeURIComponent(input.id)}`, { mailboxId: input.mailboxId });
   }
 
+  /** The workspace’s event feed: every event of every mailbox in commit order; resume from `nextCursor` to see each event at least once, with no gaps (`GET /v1/events`) */
+  listEvents(input: { after?: string; limit?: string | number; types?: string; mailboxId?: string } = {}): Promise<{
+    object: "list";
+    data: Array<MessageCreatedEvent | MessageUpdatedEvent | MessageDeletedEvent | ThreadCreatedEvent | ThreadUpdatedEvent | ThreadDeletedEvent | MailboxConnectedEvent | MailboxSyncedEvent | MailboxReconnectRequiredEvent | MailboxResyncStartedEvent>;
+    nextCursor: string | null;
+    hasMore: boolean;
+  }> {
+    return send<{
+    object: "list";
+    data: Array<MessageCreatedEvent | MessageUpdatedEvent | MessageDeletedEvent | ThreadCreatedEvent | ThreadUpdatedEvent | ThreadDeletedEvent | MailboxConnectedEvent | MailboxSyncedEvent | MailboxReconnectRequiredEvent | MailboxResyncStartedEvent>;
+    nextCursor: string | null;
+    hasMore: boolean;
+  }>(this.options, 'GET', `v1/events`, { after: input.after, limit: input.limit, types: input.types, mailboxId: input.mailboxId });
+  }
+
   /** List a mailbox’s sync runs (kind, cursors, counts, outcome), newest first (`GET /v1/mailboxes/{mailboxId}/sync-runs`) */
   listSyncRuns(input: { mailboxId: string; limit?: string | number; cursor?: string }): Promise<{
     data: Array<SyncRun>;

@@ -162,3 +162,28 @@ describe('requiredConfigKeys', () => {
     expect(requiredConfigKeys('gcp')).not.toContain('FIRESTORE_EMULATOR_HOST');
   });
 });
+
+describe('push and polling settings', () => {
+  it('pushes by default and polls a mailbox after 10 quiet minutes', () => {
+    expect(loadConfig(local)).toMatchObject({ gmailPush: true, pollAfterMs: 600_000 });
+  });
+
+  it('turns push off and polls sooner where asked', () => {
+    expect(
+      loadConfig({ ...local, MAILMON_GMAIL_PUSH: 'off', MAILMON_POLL_AFTER_SECONDS: '30' }),
+    ).toMatchObject({
+      gmailPush: false,
+      pollAfterMs: 30_000,
+    });
+  });
+
+  it('names a bad push switch and a poll interval out of range', () => {
+    expect(issuesOf({ ...local, MAILMON_GMAIL_PUSH: 'maybe', MAILMON_POLL_AFTER_SECONDS: '5' })).toEqual([
+      { key: 'MAILMON_GMAIL_PUSH', problem: 'must be "on" or "off"' },
+      { key: 'MAILMON_POLL_AFTER_SECONDS', problem: 'must be at least 30 seconds' },
+    ]);
+    expect(issuesOf({ ...local, MAILMON_POLL_AFTER_SECONDS: 'soon' })).toEqual([
+      { key: 'MAILMON_POLL_AFTER_SECONDS', problem: 'must be a whole number of seconds' },
+    ]);
+  });
+});

@@ -90,6 +90,17 @@ const common = {
   MAILMON_GMAIL_TOPIC: topic,
   MAILMON_SYNC_TOPIC: topic,
   MAILMON_DELIVER_WEBHOOK_URL: httpUrl,
+  MAILMON_GMAIL_PUSH: v.optional(v.picklist(['on', 'off'], 'must be "on" or "off"'), 'on'),
+  MAILMON_POLL_AFTER_SECONDS: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\d+$/, 'must be a whole number of seconds'),
+      v.transform(Number),
+      v.minValue(30, 'must be at least 30 seconds'),
+      v.maxValue(86_400, 'must be at most a day (86400)'),
+    ),
+    '600',
+  ),
 };
 
 const localSchema = v.object({
@@ -140,6 +151,13 @@ interface CommonConfig {
   syncTopic: string;
   /** URL of the `deliverWebhook` function that delivery tasks call. */
   deliverWebhookUrl: string;
+  /**
+   * Whether Gmail pushes changes (a `users.watch` per mailbox). Off where Pub/Sub cannot reach the functions
+   * (real Gmail on a laptop): no watch is started and mailboxes are found by polling alone.
+   */
+  gmailPush: boolean;
+  /** How long a mailbox may go without a successful sync before `poll_mailboxes` dispatches it. */
+  pollAfterMs: number;
 }
 
 /** Validated runtime configuration. Built once by the composition root; never read from `process.env` elsewhere. */
@@ -260,6 +278,8 @@ function toConfig(raw: RawConfig): Config {
     gmailTopic: raw.MAILMON_GMAIL_TOPIC,
     syncTopic: raw.MAILMON_SYNC_TOPIC,
     deliverWebhookUrl: raw.MAILMON_DELIVER_WEBHOOK_URL,
+    gmailPush: raw.MAILMON_GMAIL_PUSH === 'on',
+    pollAfterMs: (raw.MAILMON_POLL_AFTER_SECONDS as unknown as number) * 1000,
   };
   if (raw.MAILMON_MODE === 'local') {
     return {

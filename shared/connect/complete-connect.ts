@@ -58,7 +58,8 @@ export async function completeConnect(
     oauth: OAuthProvider;
     sealer: RefreshTokenSealer;
     mailboxes: MailboxRegistry;
-    watcher: GmailWatcher;
+    /** Starts the Gmail watch; null when push is off (MAILMON_GMAIL_PUSH=off) and the mailbox is only polled. */
+    watcher: GmailWatcher | null;
     dispatcher: SyncDispatcher;
     clock: Clock;
   },
@@ -125,10 +126,12 @@ export async function completeConnect(
   // the mailbox and its credential are stored: the person is done. A watch or first sync that fails here is
   // not theirs to retry; renew_watches starts a missing watch and recover_stuck_syncs syncs a mailbox never synced
   const deferred: ('watch' | 'initial_sync')[] = [];
-  try {
-    await deps.mailboxes.recordWatch(connected.mailboxId, await deps.watcher.watch(refreshToken));
-  } catch {
-    deferred.push('watch');
+  if (deps.watcher) {
+    try {
+      await deps.mailboxes.recordWatch(connected.mailboxId, await deps.watcher.watch(refreshToken));
+    } catch {
+      deferred.push('watch');
+    }
   }
   try {
     await deps.dispatcher.dispatchSync({

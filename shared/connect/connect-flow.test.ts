@@ -1,7 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { LocalKeyWrapper } from '../adapters/local-key-wrapper/local-key-wrapper.js';
 import { ManualClock } from '../core/clock.js';
 import { NonRetryableError } from '../core/errors.js';
 import { SequentialIds } from '../core/ids.js';
+import { CredentialBox } from '../secrets/credentials.js';
+import type { SealedSecret } from '../secrets/ports.js';
 import { beginConsent } from './begin-consent.js';
 import { completeConnect } from './complete-connect.js';
 import { CONNECT_SESSION_TTL_MS, createConnectSession } from './create-connect-session.js';
@@ -11,6 +15,7 @@ import { MemoryConnectSessionStore } from './testing/memory-connect-session-stor
 
 function setup() {
   const clock = new ManualClock();
+  const box = new CredentialBox(new LocalKeyWrapper({ k: randomBytes(32).toString('base64') }, 'k'));
   const sessions = new MemoryConnectSessionStore();
   const exchanged: { code: string; verifier: string }[] = [];
   const oauth: OAuthProvider = {
@@ -28,7 +33,7 @@ function setup() {
   };
   const revoked: string[] = [];
   const registered: unknown[] = [];
-  const sealedFor: string[] = [];
+  const sealed: { mailboxId: string; sealed: SealedSecret }[] = [];
   const existing = new Map<string, { mailboxId: string; email: string }>();
   const mailboxes: MailboxRegistry = {
     async connect(input) {
@@ -38,8 +43,7 @@ function setup() {
       if (found && found.email !== input.emailAddress)
         throw new NonRetryableError('other address', 'mailbox_mismatch');
       const mailboxId = found?.mailboxId ?? `mbx_${existing.size + 1}`;
-      await input.seal(mailboxId);
-      sealedFor.push(mailboxId);
+      sealed.push({ mailboxId, sealed: (await input.seal(mailboxId)) as SealedSecret });
       if (found) return { mailboxId, reconnected: true };
       existing.set(key, { mailboxId, email: input.emailAddress });
       return { mailboxId, reconnected: false };
@@ -56,17 +60,12 @@ function setup() {
     clock,
     ids: new SequentialIds(),
     apiBaseUrl: 'https://api.test/',
-    sealer: {
-      sealRefreshToken: async (mailboxId: string, token: string) => ({
-        sealedFor: mailboxId,
-        sealed: Buffer.from(token).toString('base64'),
-      }),
-    },
+    sealer: box,
     mailboxes,
     watcher: { watch: async () => ({ historyId: '100', expiresAt: clock.now() + 7 * 86_400_000 }) },
     dispatcher: { dispatchSync: async (d: unknown) => void dispatched.push(d) },
   };
-  return { deps, sessions, exchanged, registered, existing, dispatched, clock, revoked, sealedFor };
+  return { deps, sessions, exchanged, registered, existing, dispatched, clock, box, revoked, sealed };
 }
 
 async function startFlow(t: ReturnType<typeof setup>, session: { loginHint?: string } = {}) {
@@ -116,8 +115,11 @@ describe('the connect flow', () => {
     });
     expect(t.exchanged).toHaveLength(1);
     expect(JSON.stringify(t.registered)).not.toContain('rt-good');
-    // sealed for the mailbox id it is stored under, and for nothing else
-    expect(t.sealedFor).toEqual(['mbx_1']);
+    // what is stored is the token sealed for this mailbox's id: it opens for that id and no other
+    expect(t.sealed.map((x) => x.mailboxId)).toEqual(['mbx_1']);
+    const [stored] = t.sealed;
+    expect(await t.box.openRefreshToken('mbx_1', { sealed: stored!.sealed })).toBe('rt-good');
+    await expect(t.box.openRefreshToken('mbx_2', { sealed: stored!.sealed })).rejects.toThrow();
     expect(t.revoked).toEqual([]);
     expect(t.dispatched).toEqual([{ mailboxId: 'mbx_1', reason: 'connect' }]);
     expect(outcome).toMatchObject({ deferred: [] });

@@ -29,7 +29,8 @@ const DAY = 24 * 60 * 60 * 1000;
 
 export interface ControlDeps {
   queries: ControlQueries;
-  renewer: WatchRenewer;
+  /** Renews a mailbox's watch; null when push is off and every mailbox is polled instead. */
+  renewer: WatchRenewer | null;
   registry: Pick<MailboxRegistry, 'recordWatch'>;
   dispatcher: SyncDispatcher;
   directory: MailboxDirectory;
@@ -69,10 +70,15 @@ export async function runControlJob(deps: ControlDeps, job: ControlJob): Promise
     }
   };
   switch (job) {
-    case 'renew_watches':
+    case 'renew_watches': {
+      const renewer = deps.renewer;
+      if (!renewer) {
+        report.details = { skipped: 'gmail push is off: mailboxes are polled' };
+        return report;
+      }
       await each(await deps.queries.watchesExpiringBefore(now + DAY, batch), async (m) => {
         try {
-          await deps.registry.recordWatch(m.id, await deps.renewer.renew(m.id));
+          await deps.registry.recordWatch(m.id, await renewer.renew(m.id));
           return true;
         } catch (error) {
           // a revoked grant is the sync's to report; the watch simply lapses
@@ -81,6 +87,7 @@ export async function runControlJob(deps: ControlDeps, job: ControlJob): Promise
         }
       });
       return report;
+    }
     case 'recover_stuck_syncs':
       await each(await deps.queries.stuckMailboxes(now, batch), async (m) => {
         await dispatch(deps, { mailboxId: m.id, reason: 'recover_stuck_sync' });

@@ -9,6 +9,7 @@ import { FirestoreControlQueries } from '../adapters/firestore/firestore-control
 import { FirestoreCredentialStore } from '../adapters/firestore/firestore-credential-store.js';
 import { FirestoreDeadLetters } from '../adapters/firestore/firestore-dead-letters.js';
 import { FirestoreDeliveryStore } from '../adapters/firestore/firestore-delivery-store.js';
+import { FirestoreFeedIndexStore } from '../adapters/firestore/firestore-feed-index-store.js';
 import { FirestoreMailboxDeletionStore } from '../adapters/firestore/firestore-mailbox-deletion-store.js';
 import { FirestoreMailboxRegistry } from '../adapters/firestore/firestore-mailbox-registry.js';
 import { FirestoreObservability } from '../adapters/firestore/firestore-observability.js';
@@ -58,10 +59,12 @@ export interface Runtime {
   syncStore: FirestoreSyncStore;
   directory: FirestoreMailboxDirectory;
   deadLetters: FirestoreDeadLetters;
+  feedIndex: FirestoreFeedIndexStore;
   dispatcher: PubSubDispatcher;
   credentials: FirestoreCredentialStore;
   box: CredentialBox;
-  watcher: GmailApiWatcher;
+  /** Null when Gmail push is off. */
+  watcher: GmailApiWatcher | null;
   controlQueries: FirestoreControlQueries;
   tasks: TaskQueue;
   webhooks: FirestoreWebhookStore;
@@ -69,7 +72,8 @@ export interface Runtime {
   sender: NodeHttpSender;
   guard: TargetGuard;
   random: Random;
-  renewer: WatchRenewer;
+  /** Null when Gmail push is off. */
+  renewer: WatchRenewer | null;
   mailboxDeletion: FirestoreMailboxDeletionStore;
   deliveries: FirestoreDeliveryStore;
   observability: FirestoreObservability;
@@ -175,10 +179,11 @@ export function buildRuntime(
     syncStore: new FirestoreSyncStore(db),
     directory: new FirestoreMailboxDirectory(db),
     deadLetters: new FirestoreDeadLetters(db),
+    feedIndex: new FirestoreFeedIndexStore(db),
     dispatcher: new PubSubDispatcher(pubsub, config.syncTopic),
     credentials,
     box,
-    watcher,
+    watcher: config.gmailPush ? watcher : null,
     controlQueries: new FirestoreControlQueries(db),
     webhooks: new FirestoreWebhookStore(db),
     reads: new FirestoreReadModel(db),
@@ -196,7 +201,9 @@ export function buildRuntime(
     subscriptions: new FirestoreSubscriptionStore(db),
     replays: new FirestoreReplayStore(db),
     gmailRelease: new GmailApiRelease({ ...gmailConfig, revokeUrl: config.oauth.revokeUrl }),
-    renewer: { renew: async (mailboxId) => watcher.watch(await refreshTokenOf(mailboxId)) },
+    renewer: config.gmailPush
+      ? { renew: async (mailboxId) => watcher.watch(await refreshTokenOf(mailboxId)) }
+      : null,
     async gmailFor(mailbox) {
       return new GmailApiClient(gmailConfig, await refreshTokenOf(mailbox.id));
     },

@@ -40,10 +40,21 @@ describe('handleGmailNotification', () => {
   });
 
   it('always dispatches a mailbox that has no cursor yet or an unfinished full sync', async () => {
-    const t = setup([{ cursor: null }]);
-    expect(
-      (await handleGmailNotification(t.deps, { emailAddress: 'ada@example.com', historyId: '1' })).dispatched,
-    ).toBe(1);
+    const unfinished = {
+      startHistoryId: '400',
+      pageToken: 'page-2',
+      generation: 2,
+      phase: 'listing' as const,
+      reason: 'history_expired' as const,
+    };
+    // the hint is behind both cursors, so neither is dispatched for being behind
+    const t = setup([{ cursor: null }, { cursor: '500', fullSync: unfinished }, { cursor: '500' }]);
+    const result = await handleGmailNotification(t.deps, { emailAddress: 'ada@example.com', historyId: '1' });
+    expect(result).toEqual({ mailboxes: 3, dispatched: 2, stale: 1 });
+    expect(t.dispatched).toEqual([
+      { mailboxId: 'mbx_0', reason: 'gmail_push', hintHistoryId: '1' },
+      { mailboxId: 'mbx_1', reason: 'gmail_push', hintHistoryId: '1' },
+    ]);
   });
 
   it('records an exhausted dispatch on the mailbox before failing, so the push is redelivered', async () => {

@@ -1,9 +1,11 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RetryAfterError } from '../core/errors.js';
-import { syncMailbox } from './sync-mailbox.js';
+import { DEFAULT_SYNC_OPTIONS, syncMailbox } from './sync-mailbox.js';
+import { CrashingStore, crashPoints, InjectedCrash } from './testing/crashing-store.js';
 import { type EmulatorWorld, startEmulatorWorld } from './testing/emulator-world.js';
-import { replayEvents } from './testing/replay.js';
+import { conflictingEventIds, replayEvents } from './testing/replay.js';
+import { HazardTally, hazardOps, syncGivingBack, syncUnder } from './testing/sync-hazards.js';
 
 let world: EmulatorWorld;
 beforeAll(async () => {
@@ -34,8 +36,59 @@ async function expectConverged(mailboxId: string, email: string) {
   return events;
 }
 
+type TestMailbox = Awaited<ReturnType<EmulatorWorld['newMailbox']>>;
+
+/**
+ * Mailbox states to crash a sync from: each prepares Gmail and the mirror (the next sync is the one crashed)
+ * and names the store writes that sync makes.
+ */
+const crashScenarios: Record<
+  string,
+  { writes: ('commit' | 'updateMailbox')[]; prepare(m: TestMailbox): Promise<void> }
+> = {
+  'an incremental sync over two history pages': {
+    writes: ['commit'],
+    prepare: async ({ email, mailboxId, deps }) => {
+      const a = await world.gmail.admin.addMessage(email, message('a'));
+      const b = await world.gmail.admin.addMessage(email, message('b', a.threadId));
+      const c = await world.gmail.admin.addMessage(email, message('c'));
+      await syncMailbox(deps, { mailboxId });
+      // six history records: two pages of five
+      await world.gmail.admin.addMessage(email, message('d', a.threadId));
+      await world.gmail.admin.modifyMessage(email, a.id, { addLabelIds: ['STARRED'] });
+      await world.gmail.admin.modifyMessage(email, b.id, { removeLabelIds: ['INBOX'] });
+      await world.gmail.admin.trashMessage(email, c.id);
+      await world.gmail.admin.deleteMessage(email, b.id);
+      await world.gmail.admin.addMessage(email, message('e'));
+    },
+  },
+  'a reconciling resync after expired history': {
+    writes: ['commit', 'updateMailbox'],
+    prepare: async ({ email, mailboxId, deps }) => {
+      const a = await world.gmail.admin.addMessage(email, message('a'));
+      const gone = await world.gmail.admin.addMessage(email, message('gone', a.threadId));
+      await syncMailbox(deps, { mailboxId });
+      await world.gmail.admin.deleteMessage(email, gone.id);
+      await world.gmail.admin.modifyMessage(email, a.id, { addLabelIds: ['IMPORTANT'] });
+      // six messages: two listing pages of five
+      for (let i = 0; i < 5; i += 1) await world.gmail.admin.addMessage(email, message(`new${i}`));
+      await world.gmail.admin.expireHistory(email);
+    },
+  },
+  'a revoked grant': {
+    writes: ['updateMailbox'],
+    prepare: async ({ email, mailboxId, deps }) => {
+      await world.gmail.admin.addMessage(email, message('r'));
+      await syncMailbox(deps, { mailboxId });
+      await world.gmail.admin.revoke(email);
+    },
+  },
+};
+const scenarioIds = Object.fromEntries(Object.keys(crashScenarios).map((name, i) => [name, `s${i}`]));
+
 describe('syncMailbox on Firestore and the Gmail emulator', () => {
-  it('keeps the mirror equal to Gmail under any interleaving of changes and syncs (200 seeded cases)', async () => {
+  it('keeps the mirror equal to Gmail under any interleaving of changes, syncs, crashes, faults, takeovers and concurrent triggers (200 seeded cases)', async () => {
+    const TTL = DEFAULT_SYNC_OPTIONS.leaseTtlMs;
     const op = fc.oneof(
       {
         weight: 4,
@@ -49,79 +102,140 @@ describe('syncMailbox on Firestore and the Gmail emulator', () => {
           label: fc.constantFrom('STARRED', 'IMPORTANT', 'UNREAD'),
         }),
       },
+      {
+        weight: 2,
+        arbitrary: fc.record({
+          kind: fc.constant('unlabel' as const),
+          pick: fc.nat(),
+          label: fc.constantFrom('INBOX', 'UNREAD', 'STARRED'),
+        }),
+      },
       { weight: 1, arbitrary: fc.record({ kind: fc.constant('trash' as const), pick: fc.nat() }) },
       { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), pick: fc.nat() }) },
       { weight: 1, arbitrary: fc.record({ kind: fc.constant('expire' as const) }) },
       { weight: 2, arbitrary: fc.record({ kind: fc.constant('sync' as const) }) },
+      // crashes, lease takeovers and concurrent triggers
+      ...hazardOps({ writes: 8, calls: 6 }),
+      // Gmail's next calls fail with 429/5xx; with few retries allowed the sync gives the work back
+      {
+        weight: 1,
+        arbitrary: fc.record({
+          kind: fc.constant('fault' as const),
+          statuses: fc.array(fc.constantFrom(429 as const, 500 as const, 503 as const), {
+            minLength: 1,
+            maxLength: 3,
+          }),
+          retries: fc.integer({ min: 0, max: 3 }),
+        }),
+      },
     );
+    const tally = new HazardTally();
     let n = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 8 }), async (ops) => {
         n += 1;
         const { mailboxId, email, deps } = await world.newMailbox(`prop${n}@example.com`);
-        const ids: string[] = [];
+        const admin = world.gmail.admin;
+        const sync = (d = deps) => syncMailbox(d, { mailboxId });
+        // what Gmail holds, so every admin call is one Gmail accepts: a failed call fails the case
+        const live = new Map<string, string>();
         const threads: (string | undefined)[] = [undefined, undefined, undefined];
-        const pick = (k: number) => ids[k % Math.max(1, ids.length)];
+        const pick = (k: number) => [...live.keys()][k % Math.max(1, live.size)];
+        const add = async (thread: number) => {
+          // a thread whose messages were all deleted is gone in Gmail too: start a new one
+          const threadId = [...live.values()].includes(threads[thread]!) ? threads[thread] : undefined;
+          const added = await admin.addMessage(email, message(`m${n}.${live.size}`, threadId));
+          threads[thread] = added.threadId;
+          live.set(added.id, added.threadId);
+        };
+        const target = {
+          deps,
+          mailboxId,
+          store: world.store,
+          clock: world.clock,
+          change: () => add(0),
+        };
         for (const o of ops) {
-          if (o.kind === 'add') {
-            // a thread whose messages were all deleted is gone in Gmail too: start a new one
-            const added = await world.gmail.admin
-              .addMessage(email, message(`m${ids.length}`, threads[o.thread]))
-              .catch(() => world.gmail.admin.addMessage(email, message(`m${ids.length}`)));
-            if (added.threadId !== threads[o.thread]) threads[o.thread] = undefined;
-            threads[o.thread] ??= added.threadId;
-            ids.push(added.id);
-          } else if (o.kind === 'expire') await world.gmail.admin.expireHistory(email);
-          else if (o.kind === 'sync') await syncMailbox(deps, { mailboxId });
-          else {
+          if (o.kind === 'add') await add(o.thread);
+          else if (o.kind === 'expire') await admin.expireHistory(email);
+          else if (o.kind === 'sync') await sync();
+          else if (o.kind === 'fault') {
+            await admin.setFaults({ failNext: o.statuses });
+            await syncGivingBack(target, tally, {
+              ...deps,
+              options: { ...deps.options, maxRetries: o.retries },
+            });
+            await admin.setFaults({});
+          } else if (o.kind === 'crash' || o.kind === 'takeover' || o.kind === 'concurrent') {
+            await syncUnder(o, target, tally);
+          } else {
             const id = pick(o.pick);
             if (!id) continue;
-            if (o.kind === 'label')
-              await world.gmail.admin
-                .modifyMessage(email, id, { addLabelIds: [o.label] })
-                .catch(() => undefined);
-            if (o.kind === 'trash') await world.gmail.admin.trashMessage(email, id).catch(() => undefined);
+            if (o.kind === 'label') await admin.modifyMessage(email, id, { addLabelIds: [o.label] });
+            if (o.kind === 'unlabel') await admin.modifyMessage(email, id, { removeLabelIds: [o.label] });
+            if (o.kind === 'trash') await admin.trashMessage(email, id);
             if (o.kind === 'delete') {
-              await world.gmail.admin.deleteMessage(email, id).catch(() => undefined);
-              ids.splice(ids.indexOf(id), 1);
+              await admin.deleteMessage(email, id);
+              live.delete(id);
             }
           }
         }
-        await syncMailbox(deps, { mailboxId });
-        await expectConverged(mailboxId, email);
+        world.clock.advance(TTL + 1);
+        expect((await sync()).outcome).toBe('succeeded');
+        const events = await expectConverged(mailboxId, email);
+        expect(conflictingEventIds(events)).toEqual([]);
       }),
       { numRuns: 200, seed: 4242 },
     );
     expect(n).toBeGreaterThanOrEqual(200);
+    tally.expectEachSeen();
   }, 600_000);
 
-  it('converges after a crash injected before each commit, never re-emitting an id with other content', async () => {
-    const { mailboxId, email, deps } = await world.newMailbox('crash@example.com');
-    const first = await world.gmail.admin.addMessage(email, message('a'));
-    await world.gmail.admin.addMessage(email, message('b', first.threadId));
-    await syncMailbox(deps, { mailboxId });
-    const commit = world.store.commit.bind(world.store);
-    for (let crashAt = 1; crashAt <= 4; crashAt += 1) {
-      const added = await world.gmail.admin.addMessage(email, message(`c${crashAt}`, first.threadId));
-      await world.gmail.admin.modifyMessage(email, added.id, { addLabelIds: ['STARRED'] });
-      if (crashAt === 3) await world.gmail.admin.expireHistory(email);
-      let commits = 0;
-      world.store.commit = async (...args) => {
-        commits += 1;
-        if (commits === crashAt) throw new Error('injected crash');
-        return commit(...args);
-      };
-      const before = (await world.mailbox(mailboxId)).cursor as string;
-      await syncMailbox(deps, { mailboxId }).catch(() => undefined);
-      world.store.commit = commit;
-      const afterCrash = await world.mailbox(mailboxId);
-      // the cursor moves only with committed state: it is either where it was or fully caught up
-      expect(BigInt(afterCrash.cursor ?? before)).toBeGreaterThanOrEqual(BigInt(before));
-      await syncMailbox(deps, { mailboxId });
-    }
-    const events = await expectConverged(mailboxId, email);
-    expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
-  });
+  it.each(Object.keys(crashScenarios))(
+    'converges from a crash before and after every commit and mailbox update of %s, each crash firing',
+    async (scenario) => {
+      const { prepare, writes } = crashScenarios[scenario]!;
+      const counted = ['commit', 'updateMailbox'] as const;
+      const dry = await world.newMailbox(`crash-dry-${scenarioIds[scenario]}@example.com`);
+      await prepare(dry);
+      const probe = new CrashingStore(world.store, undefined, counted);
+      await syncMailbox({ ...dry.deps, store: probe.store }, { mailboxId: dry.mailboxId });
+      const points = crashPoints(probe.writes);
+      const log: string[] = [];
+      for (const point of points) {
+        const m = await world.newMailbox(
+          `crash-${scenarioIds[scenario]}-${point.n}-${point.when}@example.com`,
+        );
+        await prepare(m);
+        const before = ((await world.mailbox(m.mailboxId)).cursor ?? null) as string | null;
+        const crashing = new CrashingStore(world.store, point, counted);
+        await expect(
+          syncMailbox({ ...m.deps, store: crashing.store }, { mailboxId: m.mailboxId }),
+        ).rejects.toBeInstanceOf(InjectedCrash);
+        expect(crashing.fired).toEqual(point);
+        // the cursor moved only with committed state, and the events written so far describe the mirror
+        expect((await world.mailbox(m.mailboxId)).cursor ?? null).toBe(crashing.lastCommittedCursor(before));
+        const replayed = replayEvents(await world.events(m.mailboxId));
+        expect(
+          [...replayed.messages].map(([id, x]) => [id, x.threadId, x.labelIds.join(',')]).sort(),
+        ).toEqual(await world.mirrorView(m.mailboxId));
+        world.clock.advance(DEFAULT_SYNC_OPTIONS.leaseTtlMs + 1);
+        await syncMailbox(m.deps, { mailboxId: m.mailboxId });
+        const events = await expectConverged(m.mailboxId, m.email);
+        expect(conflictingEventIds(events)).toEqual([]);
+        if (scenario === 'a revoked grant') {
+          expect((await world.mailbox(m.mailboxId)).status).toBe('reconnect_required');
+          expect(events.filter((e) => e.type === 'mailbox.reconnect_required')).toHaveLength(1);
+        }
+        log.push(`  #${point.n} ${point.when} ${point.method}: fired, converged`);
+      }
+      console.info(
+        `crash points of ${scenario} on Firestore (${points.length}, each fired):\n${log.join('\n')}`,
+      );
+      expect([...new Set(points.map((p) => p.method))].sort()).toEqual(writes);
+    },
+    120_000,
+  );
 
   it('serialises 10 concurrent triggers: one holder at a time, and a trigger mid-sync is picked up', async () => {
     const { mailboxId, email, deps } = await world.newMailbox('concurrent@example.com');
@@ -162,28 +276,6 @@ describe('syncMailbox on Firestore and the Gmail emulator', () => {
     expect(outcomes.filter((o) => o.outcome === 'succeeded').length).toBeGreaterThanOrEqual(1);
     expect(outcomes.every((o) => o.outcome === 'succeeded' || o.outcome === 'busy')).toBe(true);
     await expectConverged(mailboxId, email);
-  });
-
-  it('fences a holder whose lease expired: its commit is refused and it writes nothing', async () => {
-    const { mailboxId, email, deps } = await world.newMailbox('fenced@example.com');
-    for (let i = 0; i < 3; i += 1) await world.gmail.admin.addMessage(email, message(`f${i}`));
-    const lease = await deps.store.acquireLease(mailboxId, 'slow-holder', world.clock.now(), 1000);
-    expect(lease).toBeDefined();
-    world.clock.advance(1001);
-    const takeover = await deps.store.acquireLease(mailboxId, 'new-holder', world.clock.now(), 60_000);
-    expect(takeover!.token).toBeGreaterThan(lease!.token);
-    const ctx = { mailboxId, workspaceId: 'ws_1', tenantExternalId: 'tenant-1', fromPosition: 'x' };
-    await expect(
-      deps.store.commit(
-        lease!,
-        world.clock.now(),
-        ctx,
-        { upserts: [], deletes: [], generation: 0 },
-        { expectedCursor: null, cursor: '999' },
-      ),
-    ).rejects.toThrow(/no longer current/);
-    expect((await world.mailbox(mailboxId)).cursor).toBeNull();
-    await deps.store.releaseLease(takeover!, world.clock.now(), { force: true });
   });
 
   it('reconciles after expired history: vanished messages are deleted with events, unchanged ones emit nothing', async () => {

@@ -4,10 +4,12 @@ import { ManualClock } from '../core/clock.js';
 import { ReconnectRequiredError, RetryAfterError } from '../core/errors.js';
 import { SequentialIds } from '../core/ids.js';
 import type { MailmonEvent } from '../events/event.js';
-import { type SyncDeps, syncMailbox } from './sync-mailbox.js';
+import { DEFAULT_SYNC_OPTIONS, type SyncDeps, syncMailbox } from './sync-mailbox.js';
+import { CrashingStore, crashPoints, InjectedCrash, STORE_WRITES } from './testing/crashing-store.js';
 import { FakeGmail } from './testing/fake-gmail.js';
 import { MemorySyncStore } from './testing/memory-sync-store.js';
-import { replayEvents } from './testing/replay.js';
+import { conflictingEventIds, replayEvents } from './testing/replay.js';
+import { HazardTally, hazardOps, syncGivingBack, syncUnder } from './testing/sync-hazards.js';
 
 function setup(options: SyncDeps['options'] = {}) {
   const clock = new ManualClock();
@@ -47,6 +49,15 @@ function expectMirrorEqualsGmail(t: Setup) {
 
 function types(events: MailmonEvent[]) {
   return events.map((e) => e.type);
+}
+
+/** State and events are written together: replaying the events gives exactly the mirror. */
+function expectEventsDescribeMirror(t: Setup) {
+  const d = t.data();
+  const replayed = replayEvents(d.events);
+  const mirror = [...d.messages.values()].map((m) => [m.id, m.threadId, m.labelIds]).sort();
+  expect([...replayed.messages].map(([id, m]) => [id, m.threadId, m.labelIds]).sort()).toEqual(mirror);
+  expect([...replayed.threads].sort()).toEqual([...d.threads.keys()].sort());
 }
 
 describe('syncMailbox', () => {
@@ -319,52 +330,53 @@ describe('syncMailbox', () => {
     expect(t.data().events).toEqual([]);
   });
 
-  it('converges after a crash at any commit, never emitting one event id with two contents', async () => {
-    for (let crashAt = 1; crashAt <= 8; crashAt += 1) {
-      const t = setup();
-      for (let i = 0; i < 5; i += 1) t.gmail.add({ threadId: `t${i % 2}` });
-      await syncMailbox(t.deps, { mailboxId: 'mbx_1' });
-      t.gmail.add({ threadId: 't0' });
-      t.gmail.relabel('m00001', ['STARRED'], []);
-      t.gmail.delete('m00002');
-      t.gmail.expireHistory();
-      t.gmail.add();
-      let commits = 0;
-      t.store.beforeCommit = () => {
-        commits += 1;
-        if (commits === crashAt) throw new Error('crash');
-      };
-      await syncMailbox(t.deps, { mailboxId: 'mbx_1' }).catch(() => undefined);
-      t.store.beforeCommit = undefined;
-      const cursorAfterCrash = t.data().state.cursor;
-      await syncMailbox(t.deps, { mailboxId: 'mbx_1' });
-      expectMirrorEqualsGmail(t);
-      const byId = new Map<string, string>();
-      for (const e of t.data().events) {
-        const content = JSON.stringify([e.type, e.data]);
-        expect(byId.get(e.id) ?? content).toBe(content);
-        byId.set(e.id, content);
-      }
-      expect(BigInt(cursorAfterCrash ?? '0')).toBeLessThanOrEqual(BigInt(t.data().state.cursor!));
-    }
-  });
-
-  it('keeps the mirror equal to Gmail under any interleaving of changes and syncs (property)', async () => {
+  it('keeps the mirror equal to Gmail under any interleaving of changes, syncs, crashes, faults, takeovers and concurrent triggers (property)', async () => {
+    const TTL = DEFAULT_SYNC_OPTIONS.leaseTtlMs;
+    // changes outnumber syncs, so a sync often spans several history pages of two records
     const op = fc.oneof(
-      fc.record({ kind: fc.constant('add' as const), thread: fc.integer({ min: 0, max: 3 }) }),
-      fc.record({
-        kind: fc.constant('label' as const),
-        pick: fc.nat(),
-        label: fc.constantFrom('STARRED', 'IMPORTANT', 'UNREAD'),
-      }),
-      fc.record({ kind: fc.constant('trash' as const), pick: fc.nat() }),
-      fc.record({ kind: fc.constant('delete' as const), pick: fc.nat() }),
-      fc.record({ kind: fc.constant('expire' as const) }),
-      fc.record({ kind: fc.constant('sync' as const) }),
+      {
+        weight: 4,
+        arbitrary: fc.record({ kind: fc.constant('add' as const), thread: fc.integer({ min: 0, max: 3 }) }),
+      },
+      // toggles: adds the label when the message lacks it, removes it (UNREAD and INBOX included) otherwise
+      {
+        weight: 3,
+        arbitrary: fc.record({
+          kind: fc.constant('label' as const),
+          pick: fc.nat(),
+          label: fc.constantFrom('STARRED', 'IMPORTANT', 'UNREAD', 'INBOX'),
+        }),
+      },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('trash' as const), pick: fc.nat() }) },
+      { weight: 2, arbitrary: fc.record({ kind: fc.constant('delete' as const), pick: fc.nat() }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('expire' as const) }) },
+      { weight: 2, arbitrary: fc.record({ kind: fc.constant('sync' as const) }) },
+      // crashes, lease takeovers and concurrent triggers
+      ...hazardOps({ writes: 10, calls: 8 }, 2),
+      // Gmail answers 429/5xx a few times; with few retries allowed the sync gives the work back
+      {
+        weight: 1,
+        arbitrary: fc.record({
+          kind: fc.constant('fault' as const),
+          failures: fc.integer({ min: 1, max: 4 }),
+          retries: fc.integer({ min: 0, max: 3 }),
+          retryAfterMs: fc.constantFrom(0, 1_000, 30_000, 120_000),
+        }),
+      },
     );
+    const tally = new HazardTally();
     await fc.assert(
       fc.asyncProperty(fc.array(op, { maxLength: 25 }), async (ops) => {
         const t = setup();
+        t.gmail.historyPageSize = 2;
+        const sync = () => syncMailbox(t.deps, { mailboxId: 'mbx_1' });
+        const target = {
+          deps: t.deps,
+          mailboxId: 'mbx_1',
+          store: t.store,
+          clock: t.clock,
+          change: async () => void t.gmail.add(),
+        };
         const pick = (n: number) => [...t.gmail.messages.keys()][n % Math.max(1, t.gmail.messages.size)];
         for (const o of ops) {
           if (o.kind === 'add') t.gmail.add({ threadId: `t${o.thread}` });
@@ -384,12 +396,115 @@ describe('syncMailbox', () => {
             if (id) t.gmail.delete(id);
           }
           if (o.kind === 'expire') t.gmail.expireHistory();
-          if (o.kind === 'sync') await syncMailbox(t.deps, { mailboxId: 'mbx_1' });
+          if (o.kind === 'sync') await sync();
+          if (o.kind === 'fault') {
+            t.gmail.failNext = o.failures;
+            t.gmail.retryAfterMs = o.retryAfterMs;
+            await syncGivingBack(target, tally, {
+              ...t.deps,
+              options: { ...t.deps.options, maxRetries: o.retries },
+            });
+            t.gmail.failNext = 0;
+          }
+          if (o.kind === 'crash' || o.kind === 'takeover' || o.kind === 'concurrent')
+            await syncUnder(o, target, tally);
         }
+        t.clock.advance(TTL + 1);
+        expect((await sync()).outcome).toBe('succeeded');
+        expectMirrorEqualsGmail(t);
+        expect(conflictingEventIds(t.data().events)).toEqual([]);
+      }),
+      { numRuns: 3000, seed: 20261124 },
+    );
+    tally.expectEachSeen();
+  });
+});
+
+/** Mailbox states to crash a sync from: each prepares Gmail and the mirror, the next sync is the one crashed. */
+const crashScenarios: Record<string, (t: Setup) => Promise<void>> = {
+  'an initial sync over several pages': async (t) => {
+    for (let i = 0; i < 7; i += 1) t.gmail.add({ threadId: `t${i % 3}` });
+  },
+  'an incremental sync over several history pages': async (t) => {
+    for (let i = 0; i < 5; i += 1) t.gmail.add({ threadId: `t${i % 2}` });
+    await syncMailbox(t.deps, { mailboxId: 'mbx_1' });
+    t.gmail.add({ threadId: 't0' });
+    t.gmail.relabel('m00001', ['STARRED'], []);
+    t.gmail.delete('m00002');
+    t.gmail.add();
+    t.gmail.relabel('m00003', [], ['UNREAD']);
+    t.gmail.trash('m00004');
+  },
+  'a reconciling resync after expired history': async (t) => {
+    for (let i = 0; i < 5; i += 1) t.gmail.add({ threadId: `t${i % 2}` });
+    await syncMailbox(t.deps, { mailboxId: 'mbx_1' });
+    t.gmail.add({ threadId: 't0' });
+    t.gmail.relabel('m00001', ['STARRED'], []);
+    t.gmail.delete('m00002');
+    t.gmail.expireHistory();
+    t.gmail.add();
+  },
+  'a revoked grant': async (t) => {
+    t.gmail.add();
+    await syncMailbox(t.deps, { mailboxId: 'mbx_1' });
+    t.gmail.revoked = true;
+  },
+  'a quiet mailbox recording its success': async (t) => {
+    t.gmail.add();
+    await syncMailbox(t.deps, { mailboxId: 'mbx_1' });
+    t.clock.advance(120_000);
+  },
+};
+
+describe('syncMailbox after a crash', () => {
+  it.each(Object.keys(crashScenarios))(
+    'converges from a crash before and after every store write of %s, each crash firing',
+    async (scenario) => {
+      const prepare = crashScenarios[scenario]!;
+      const dry = setup();
+      await prepare(dry);
+      const probe = new CrashingStore(dry.store);
+      await syncMailbox({ ...dry.deps, store: probe.store }, { mailboxId: 'mbx_1' });
+      const points = crashPoints(probe.writes);
+      const log: string[] = [];
+      for (const point of points) {
+        const t = setup();
+        await prepare(t);
+        const before = t.data().state.cursor;
+        const crashing = new CrashingStore(t.store, point);
+        await expect(
+          syncMailbox({ ...t.deps, store: crashing.store }, { mailboxId: 'mbx_1' }),
+        ).rejects.toBeInstanceOf(InjectedCrash);
+        expect(crashing.fired).toEqual(point);
+        // what the crash left: the cursor moved only with committed state, and the events describe the mirror
+        expect(t.data().state.cursor).toBe(crashing.lastCommittedCursor(before));
+        expectEventsDescribeMirror(t);
+        // the dead holder's lease runs out; the next sync takes over and finishes the work
+        t.clock.advance(DEFAULT_SYNC_OPTIONS.leaseTtlMs + 1);
         await syncMailbox(t.deps, { mailboxId: 'mbx_1' });
         expectMirrorEqualsGmail(t);
-      }),
-      { numRuns: 300, seed: 20261124 },
-    );
+        expect(conflictingEventIds(t.data().events)).toEqual([]);
+        if (t.gmail.revoked) {
+          expect(t.data().state.status).toBe('reconnect_required');
+          expect(types(t.data().events).filter((x) => x === 'mailbox.reconnect_required')).toHaveLength(1);
+        } else expect(t.data().state).toMatchObject({ syncState: 'healthy', fullSync: null });
+        log.push(`  #${point.n} ${point.when} ${point.method}: fired, converged`);
+      }
+      console.info(`crash points of ${scenario} (${points.length}, each fired):\n${log.join('\n')}`);
+      expect(points.length).toBeGreaterThan(0);
+      expect(points.filter((p) => p.method === 'commit' || p.method === 'updateMailbox')).not.toEqual([]);
+    },
+  );
+
+  it('crashes in updateMailbox as well as in commit across the scenarios', async () => {
+    const methods = new Set<string>();
+    for (const prepare of Object.values(crashScenarios)) {
+      const t = setup();
+      await prepare(t);
+      const probe = new CrashingStore(t.store);
+      await syncMailbox({ ...t.deps, store: probe.store }, { mailboxId: 'mbx_1' });
+      for (const w of probe.writes) methods.add(w.method);
+    }
+    expect([...methods].sort()).toEqual([...STORE_WRITES].sort());
   });
 });

@@ -569,7 +569,12 @@ describe('the per-endpoint concurrency cap', () => {
     const gate = new Promise<void>((resolve) => {
       release = resolve;
     });
+    let bothSending!: () => void;
+    const twoInFlight = new Promise<void>((resolve) => {
+      bothSending = resolve;
+    });
     w.respondWith(async () => {
+      if (w.requests.length === 2) bothSending();
       await gate;
       return answer(200);
     });
@@ -580,7 +585,8 @@ describe('the per-endpoint concurrency cap', () => {
       });
     const first = w.attempt(1, 'dlv_1');
     const second = w.attempt(1, 'dlv_2');
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    // both hold their slot while the endpoint has not answered
+    await twoInFlight;
     expect(await w.attempt(1, 'dlv_3')).toMatchObject({ kind: 'deferred' });
     release();
     await Promise.all([first, second]);

@@ -5,7 +5,7 @@ import { FirestoreWebhookStore } from '../adapters/firestore/firestore-webhook-s
 import { ManualClock } from '../core/clock.js';
 import type { EventType } from '../events/event.js';
 import { RecordingQueue } from '../tasks/testing/recording-queue.js';
-import { fanOutBacklog, fanOutEvents } from './fan-out-events.js';
+import { fanOutBacklog, fanOutEvents, recoverDeliveries } from './fan-out-events.js';
 import { webhookEndpointFixture } from './testing/webhook-endpoint-fixture.js';
 
 const db = testFirestore(newProjectId('fan-out'));
@@ -140,5 +140,51 @@ describe('fan-out of a mailbox being deleted', () => {
     expect(stored.data()).toMatchObject({ fanout: 'done', deliveries: 0 });
     expect(tasks.tasks).toEqual([]);
     expect((await db.collection('deliveries').where('mailboxId', '==', 'mbx_closing').get()).size).toBe(0);
+  });
+});
+
+describe('recovery of lost delivery tasks', () => {
+  // a project of its own: the fan-out tests above leave pending deliveries behind
+  const lostDb = testFirestore(newProjectId('lost-tasks'));
+  afterAll(() => lostDb.terminate());
+
+  it('re-enqueues the next attempt of a delivery overdue past the grace period, once per due time', async () => {
+    const webhooks = new FirestoreWebhookStore(lostDb);
+    const clock = new ManualClock(Date.UTC(2026, 5, 1));
+    const now = clock.now();
+    const delivery = (id: string, fields: Record<string, unknown>) =>
+      lostDb
+        .collection('deliveries')
+        .doc(id)
+        .set({
+          id,
+          endpointId: 'we_1',
+          workspaceId: 'ws_lost',
+          attempts: 2,
+          createdAt: now - 3_600_000,
+          ...fields,
+        });
+    await delivery('dlv_lost', { state: 'pending', nextAttemptAt: now - 120_000 });
+    await delivery('dlv_in_grace', { state: 'pending', nextAttemptAt: now - 30_000 });
+    await delivery('dlv_later', { state: 'pending', nextAttemptAt: now + 60_000 });
+    await delivery('dlv_done', { state: 'delivered', nextAttemptAt: now - 600_000 });
+    const queue = new RecordingQueue();
+    const deps = { webhooks, tasks: queue, clock, deliverUrl: 'http://127.0.0.1:1/deliverWebhook' };
+
+    expect(await recoverDeliveries(deps)).toBe(1);
+    expect(await recoverDeliveries(deps)).toBe(1);
+    expect(queue.tasks).toEqual([
+      expect.objectContaining({ body: { deliveryId: 'dlv_lost', attempt: 3 }, url: deps.deliverUrl }),
+    ]);
+    // once the delivery moved on (its attempt ran and set a new due time), a later loss is recovered again
+    await lostDb
+      .collection('deliveries')
+      .doc('dlv_lost')
+      .update({ attempts: 3, nextAttemptAt: now - 90_000 });
+    await recoverDeliveries(deps);
+    expect(queue.tasks.map((t) => t.body)).toEqual([
+      { deliveryId: 'dlv_lost', attempt: 3 },
+      { deliveryId: 'dlv_lost', attempt: 4 },
+    ]);
   });
 });

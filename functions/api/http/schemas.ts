@@ -8,3 +8,17 @@ export const Cursor = v.pipe(
   v.string(),
   v.regex(/^[A-Za-z0-9_-]{1,512}$/, 'must be a cursor from a previous page'),
 );
+
+/** `limit` of a list: 1 to `max` items a page (50 when absent). */
+export function PageLimit(max = 100) {
+  return v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\d{1,4}$/, `must be 1-${max}`),
+      v.transform(Number),
+      v.minValue(1, `must be 1-${max}`),
+      v.maxValue(max, `must be 1-${max}`),
+    ),
+    '50',
+  );
+}

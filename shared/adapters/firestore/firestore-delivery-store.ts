@@ -13,6 +13,7 @@ import type {
   RecordResult,
   SlotGrant,
 } from '../../webhooks/ports.js';
+import { eventOf } from './event-documents.js';
 import { expireAtFor } from './retention.js';
 
 const DISABLED_REASON_TEXT: Record<EndpointDisableReason, string> = {
@@ -64,10 +65,7 @@ export class FirestoreDeliveryStore implements DeliveryStore {
       this.db.collection('webhookEndpoints').doc(d.endpointId).get(),
     ]);
     let event: MailmonEvent | undefined;
-    if (eventSnap.exists) {
-      const { fanout: _f, deliveries: _d, ...rest } = eventSnap.data()!;
-      event = rest as MailmonEvent;
-    }
+    if (eventSnap.exists) event = eventOf(eventSnap.data()!);
     // the id is the document's, never a stored field: secrets open under the endpoint they were sealed for
     const endpoint = endpointSnap.exists
       ? { ...(endpointSnap.data() as WebhookEndpoint), id: endpointSnap.id }

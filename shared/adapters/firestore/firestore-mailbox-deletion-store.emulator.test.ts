@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DEFAULT_CLIENT, startGmailEmulator } from '../../../emulators/gmail/index.js';
 import { newProjectId, testFirestore } from '../../../emulators/testing/index.js';
 import { ManualClock } from '../../core/clock.js';
-import { ReconnectRequiredError } from '../../core/errors.js';
 import { randomIds } from '../../core/ids.js';
 import { deleteMailbox, resumeMailboxDeletions } from '../../mailboxes/delete-mailbox.js';
 import type { GmailRelease } from '../../mailboxes/ports.js';
 import { CredentialBox } from '../../secrets/credentials.js';
 import { LeaseLostError } from '../../sync/ports.js';
+import { GmailApiRelease } from '../gmail-api/gmail-api-release.js';
 import { LocalKeyWrapper } from '../local-key-wrapper/local-key-wrapper.js';
 import { FirestoreMailboxDeletionStore } from './firestore-mailbox-deletion-store.js';
 import { FirestoreMailboxRegistry } from './firestore-mailbox-registry.js';
@@ -19,22 +20,23 @@ afterAll(() => db.terminate());
 const clock = new ManualClock(Date.UTC(2026, 5, 1));
 const box = new CredentialBox(new LocalKeyWrapper({ k: randomBytes(32).toString('base64') }, 'k'));
 
-function recordingRelease(fail?: Error): GmailRelease & { calls: string[] } {
+function recordingRelease(): GmailRelease & { calls: string[] } {
   const calls: string[] = [];
   return {
     calls,
     async stopWatch(token) {
       calls.push(`stop:${token}`);
-      if (fail) throw fail;
     },
     async revokeToken(token) {
       calls.push(`revoke:${token}`);
-      if (fail) throw fail;
     },
   };
 }
 
-async function seedMailbox(id: string, options: { emailAddress?: string; messages?: number } = {}) {
+async function seedMailbox(
+  id: string,
+  options: { emailAddress?: string; messages?: number; refreshToken?: string } = {},
+) {
   const ref = db.collection('mailboxes').doc(id);
   await ref.set({
     workspaceId: 'ws_1',
@@ -48,7 +50,7 @@ async function seedMailbox(id: string, options: { emailAddress?: string; message
   await db
     .collection('credentials')
     .doc(id)
-    .set({ sealedRefreshToken: await box.sealRefreshToken(id, `token-${id}`) });
+    .set({ sealedRefreshToken: await box.sealRefreshToken(id, options.refreshToken ?? `token-${id}`) });
   const writer = db.bulkWriter();
   for (let i = 0; i < (options.messages ?? 3); i += 1) {
     void writer.set(ref.collection('messages').doc(`m${i}`), { id: `m${i}` });
@@ -133,25 +135,42 @@ describe('deleting a mailbox on Firestore', () => {
     expect(await resumeMailboxDeletions(deps)).toEqual({ examined: 0, deleted: 0, failed: 0 });
   });
 
-  it('goes on when the grant was already revoked, and stays deleting when Google fails otherwise', async () => {
-    await seedMailbox('mbx_revoked');
-    const revoked = recordingRelease(new ReconnectRequiredError());
-    const store = new FirestoreMailboxDeletionStore(db);
-    const deps = { mailboxDeletion: store, gmailRelease: revoked, box, clock };
-    expect(await deleteMailbox(deps, { workspaceId: 'ws_1', mailboxId: 'mbx_revoked' })).toMatchObject({
-      outcome: 'deleted',
-    });
-    expect(await leftovers('mbx_revoked')).toBe(0);
+  it('goes on when the grant was already revoked, and stays deleting when Google fails otherwise (Gmail emulator)', async () => {
+    const gmail = await startGmailEmulator({});
+    try {
+      const gmailRelease = new GmailApiRelease({
+        rootUrl: gmail.endpoints.rootUrl,
+        tokenUrl: gmail.endpoints.tokenUrl,
+        revokeUrl: gmail.endpoints.revokeUrl,
+        ...DEFAULT_CLIENT,
+      });
+      const deps = { mailboxDeletion: new FirestoreMailboxDeletionStore(db), gmailRelease, box, clock };
+      const connected = async (id: string) => {
+        const emailAddress = `${id}@example.com`;
+        await gmail.admin.createUser(emailAddress);
+        const { refresh_token } = await gmail.admin.issueTokens(emailAddress);
+        await seedMailbox(id, { emailAddress, refreshToken: refresh_token });
+        return emailAddress;
+      };
 
-    await seedMailbox('mbx_outage');
-    const outage = { ...deps, gmailRelease: recordingRelease(new Error('503 from Google')) };
-    await expect(deleteMailbox(outage, { workspaceId: 'ws_1', mailboxId: 'mbx_outage' })).rejects.toThrow(
-      '503',
-    );
-    expect((await db.collection('mailboxes').doc('mbx_outage').get()).get('status')).toBe('deleting');
-    expect(await resumeMailboxDeletions(outage)).toEqual({ examined: 1, deleted: 0, failed: 1 });
-    expect(await resumeMailboxDeletions(deps)).toEqual({ examined: 1, deleted: 1, failed: 0 });
-    expect(await leftovers('mbx_outage')).toBe(0);
+      // the user revoked access in their Google account: nothing is left to stop or revoke
+      await gmail.admin.revoke(await connected('mbx_revoked'));
+      expect(await deleteMailbox(deps, { workspaceId: 'ws_1', mailboxId: 'mbx_revoked' })).toMatchObject({
+        outcome: 'deleted',
+      });
+      expect(await leftovers('mbx_revoked')).toBe(0);
+
+      await connected('mbx_outage');
+      await gmail.admin.setFaults({ failNext: [503] });
+      await expect(deleteMailbox(deps, { workspaceId: 'ws_1', mailboxId: 'mbx_outage' })).rejects.toThrow();
+      expect((await db.collection('mailboxes').doc('mbx_outage').get()).get('status')).toBe('deleting');
+      await gmail.admin.setFaults({ failNext: [503] });
+      expect(await resumeMailboxDeletions(deps)).toEqual({ examined: 1, deleted: 0, failed: 1 });
+      expect(await resumeMailboxDeletions(deps)).toEqual({ examined: 1, deleted: 1, failed: 0 });
+      expect(await leftovers('mbx_outage')).toBe(0);
+    } finally {
+      await gmail.stop();
+    }
   });
 
   it('leaves the watch and grant of a Gmail address another mailbox also mirrors', async () => {

@@ -3,6 +3,7 @@ import type { ConnectedMailbox, MailboxRegistry } from '../../connect/ports.js';
 import type { Clock } from '../../core/clock.js';
 import { NonRetryableError } from '../../core/errors.js';
 import { deterministicId, type Ids } from '../../core/ids.js';
+import { eventDocument } from './event-documents.js';
 
 /**
  * {@link MailboxRegistry} on Firestore. The mailbox (`mailboxes/{id}`) and its sealed credential
@@ -82,23 +83,27 @@ export class FirestoreMailboxRegistry implements MailboxRegistry {
     reconnected: boolean,
   ): void {
     const id = deterministicId('evt', mailboxId, 'mailbox.connected', String(seq));
-    tx.set(this.db.collection('mailboxes').doc(mailboxId).collection('events').doc(id), {
-      id,
-      type: 'mailbox.connected',
-      schemaVersion: 1,
-      occurredAt: new Date(now).toISOString(),
-      workspaceId: input.workspaceId,
-      tenantExternalId: input.tenantExternalId,
-      mailboxId,
-      seq,
-      data: {
-        mailboxId,
-        emailAddress: input.emailAddress,
-        mailboxExternalId: input.mailboxExternalId,
-        reconnected,
-      },
-      fanout: 'pending',
-    });
+    tx.set(
+      this.db.collection('mailboxes').doc(mailboxId).collection('events').doc(id),
+      eventDocument(
+        {
+          id,
+          type: 'mailbox.connected',
+          schemaVersion: 1,
+          occurredAt: new Date(now).toISOString(),
+          workspaceId: input.workspaceId,
+          tenantExternalId: input.tenantExternalId,
+          mailboxId,
+          data: {
+            mailboxId,
+            emailAddress: input.emailAddress,
+            mailboxExternalId: input.mailboxExternalId,
+            reconnected,
+          },
+        },
+        seq,
+      ),
+    );
   }
 
   async isAddressMirrored(emailAddress: string): Promise<boolean> {

@@ -1,6 +1,8 @@
 import type { Firestore, Query } from '@google-cloud/firestore';
-import type { MailmonEvent } from '../../events/event.js';
-import { inCollection, pageNewestFirst } from './page-newest-first.js';
+import type { EventType, MailmonEvent } from '../../events/event.js';
+import type { EventFeed, EventFeedPage } from '../../events/event-feed.js';
+import { eventOf } from './event-documents.js';
+import { inCollection, pageByPosition, pageNewestFirst } from './page-newest-first.js';
 
 /** A mailbox as the API shows it: identity, status and health, never credentials or checkpoints. */
 export interface MailboxView {
@@ -44,7 +46,7 @@ function mirrorView(mailboxId: string, d: FirebaseFirestore.DocumentData): Recor
 }
 
 /** Workspace-scoped reads for the API; every read checks the workspace, so ids never leak across tenants. */
-export class FirestoreReadModel {
+export class FirestoreReadModel implements EventFeed {
   constructor(private readonly db: Firestore) {}
 
   async getMailbox(workspaceId: string, id: string): Promise<MailboxView | undefined> {
@@ -89,10 +91,47 @@ export class FirestoreReadModel {
       .orderBy('seq')
       .limit(limit)
       .get();
-    return snap.docs.map((d) => {
-      const { fanout: _f, deliveries: _d, ...event } = d.data();
-      return event as MailmonEvent;
+    return snap.docs.map((d) => eventOf(d.data()));
+  }
+
+  /**
+   * The workspace's event feed: every event of every mailbox (or of `mailboxId`, of the types given) in feed
+   * order (`feedSeq`, given by `indexFeed`: consecutive, and made visible batch after batch, so a reader always
+   * sees a gap-free prefix), so resuming from `position` misses nothing. `position` is the cursor after the
+   * last event returned (the `after` given when there is none). Undefined when the mailbox is not the
+   * workspace's.
+   */
+  async eventFeed(
+    workspaceId: string,
+    filter: { mailboxId?: string; types?: EventType[] },
+    limit: number,
+    after?: string,
+  ): Promise<EventFeedPage | undefined> {
+    if (filter.mailboxId && !(await this.getMailbox(workspaceId, filter.mailboxId))) return undefined;
+    let query: Query = this.db.collectionGroup('events').where('workspaceId', '==', workspaceId);
+    if (filter.mailboxId) query = query.where('mailboxId', '==', filter.mailboxId);
+    if (filter.types && filter.types.length > 0) query = query.where('type', 'in', filter.types);
+    const mailbox = filter.mailboxId;
+    const page = await pageByPosition(this.db, query, {
+      fields: ['feedSeq'],
+      direction: 'asc',
+      limit,
+      after,
+      belongs: (path) => {
+        const parts = path.split('/');
+        return (
+          parts.length === 4 &&
+          parts[0] === 'mailboxes' &&
+          parts[2] === 'events' &&
+          (!mailbox || parts[1] === mailbox)
+        );
+      },
     });
+    return {
+      data: page.docs.map((d) => eventOf(d.data())),
+      position: page.last ?? after ?? null,
+      more: page.next !== null,
+    };
   }
 
   /**

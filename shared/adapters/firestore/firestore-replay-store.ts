@@ -8,13 +8,9 @@ import {
   replaysOverlap,
 } from '../../webhooks/replays/model.js';
 import type { ReplayProgress, ReplayStore } from '../../webhooks/replays/ports.js';
+import { eventOf } from './event-documents.js';
 import { inCollection, pageNewestFirst } from './page-newest-first.js';
 import { expireAtFor } from './retention.js';
-
-function toEvent(data: FirebaseFirestore.DocumentData): MailmonEvent {
-  const { fanout: _f, deliveries: _d, ...event } = data;
-  return event as MailmonEvent;
-}
 
 function toReplay(data: FirebaseFirestore.DocumentData): Replay {
   const { expireAt: _ttl, ...replay } = data;
@@ -128,7 +124,7 @@ export class FirestoreReplayStore implements ReplayStore {
     const snap = await query.limit(limit).get();
     const last = snap.docs[snap.docs.length - 1];
     return {
-      events: snap.docs.map((d) => toEvent(d.data())),
+      events: snap.docs.map((d) => eventOf(d.data())),
       last: last ? { occurredAt: last.get('occurredAt') as string, path: last.ref.path } : null,
     };
   }
@@ -157,7 +153,7 @@ export class FirestoreReplayStore implements ReplayStore {
     const snaps = await this.db.getAll(
       ...refs.map((r) => this.db.collection('mailboxes').doc(r.mailboxId).collection('events').doc(r.id)),
     );
-    return snaps.map((s) => (s.exists ? toEvent(s.data()!) : undefined));
+    return snaps.map((s) => (s.exists ? eventOf(s.data()!) : undefined));
   }
 
   async commitBatch(

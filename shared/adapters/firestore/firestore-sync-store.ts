@@ -12,6 +12,7 @@ import {
   type SyncStore,
 } from '../../sync/ports.js';
 import type { MailboxDirectory } from '../../sync/request-sync.js';
+import { eventDocument } from './event-documents.js';
 import { expireAtFor } from './retention.js';
 
 interface LeaseDoc {
@@ -53,9 +54,6 @@ export function toMailboxState(snap: DocumentSnapshot): MailboxSyncState {
  * consecutive `seq`, `fanout: 'pending'`) and cursor commit together or not at all.
  */
 export class FirestoreSyncStore implements SyncStore {
-  /** Commits applied, and documents read and written by them, for benchmarks. */
-  readonly stats = { commits: 0, reads: 0, writes: 0 };
-
   constructor(private readonly db: Firestore) {}
 
   private mailbox(id: string) {
@@ -75,7 +73,6 @@ export class FirestoreSyncStore implements SyncStore {
       throw new LeaseLostError(`lease ${lease.token} of ${lease.mailboxId} is no longer current`);
     }
     if (!mailboxSnap?.exists) throw new LeaseLostError(`mailbox ${lease.mailboxId} is gone`);
-    this.stats.reads += 2;
     return mailboxSnap;
   }
 
@@ -95,7 +92,6 @@ export class FirestoreSyncStore implements SyncStore {
       tx,
       distinct.map((e) => this.mailbox(mailboxId).collection('events').doc(e.id)),
     );
-    this.stats.reads += distinct.length;
     return distinct.filter((_, i) => !snaps[i]!.exists);
   }
 
@@ -103,10 +99,9 @@ export class FirestoreSyncStore implements SyncStore {
   private writeEvents(tx: Transaction, mailboxId: string, events: PendingEvent[], nextSeq: number): number {
     let seq = nextSeq;
     for (const e of events) {
-      tx.create(this.mailbox(mailboxId).collection('events').doc(e.id), { ...e, seq, fanout: 'pending' });
+      tx.create(this.mailbox(mailboxId).collection('events').doc(e.id), eventDocument(e, seq));
       seq += 1;
     }
-    this.stats.writes += events.length;
     return seq;
   }
 
@@ -220,7 +215,6 @@ export class FirestoreSyncStore implements SyncStore {
       )) {
         if (snap.exists) priorThreads.set(snap.id, snap.data() as ThreadDoc);
       }
-      this.stats.reads += ids.length + threadIds.length;
       const plan = planCommit(
         { ...ctx, occurredAt: new Date(now).toISOString() },
         { messages: priorMessages, threads: priorThreads },
@@ -245,14 +239,6 @@ export class FirestoreSyncStore implements SyncStore {
         ...(options.fullSync !== undefined ? { fullSync: options.fullSync } : {}),
         ...options.mailboxFields,
       });
-      this.stats.commits += 1;
-      this.stats.writes +=
-        plan.messageSets.length +
-        plan.messageStamps.length +
-        plan.messageDeletes.length +
-        plan.threadSets.length +
-        plan.threadDeletes.length +
-        1;
       return {
         events: events.length,
         messagesWritten: plan.messageSets.length,
@@ -269,7 +255,6 @@ export class FirestoreSyncStore implements SyncStore {
       .limit(limit)
       .select()
       .get();
-    this.stats.reads += Math.max(1, snap.size);
     return snap.docs.map((d) => d.id);
   }
 

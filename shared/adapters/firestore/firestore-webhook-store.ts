@@ -2,13 +2,9 @@ import type { Firestore } from '@google-cloud/firestore';
 import type { MailmonEvent } from '../../events/event.js';
 import type { Delivery, DeliveryAttempt, WebhookEndpoint } from '../../webhooks/model.js';
 import type { DeliveryFilter, WebhookStore } from '../../webhooks/ports.js';
+import { eventOf } from './event-documents.js';
 import { inCollection, pageNewestFirst } from './page-newest-first.js';
 import { expireAtFor } from './retention.js';
-
-function stripEvent(data: FirebaseFirestore.DocumentData): MailmonEvent {
-  const { fanout: _fanout, ...event } = data;
-  return event as MailmonEvent;
-}
 
 /** {@link WebhookStore} on Firestore: `webhookEndpoints/{id}`, `deliveries/{id}` with `attempts/{n}`. */
 export class FirestoreWebhookStore implements WebhookStore {
@@ -77,7 +73,7 @@ export class FirestoreWebhookStore implements WebhookStore {
       : this.db.collectionGroup('events').where('fanout', '==', 'pending');
     const snap = await query.limit(limit).get();
     return snap.docs
-      .map((d) => stripEvent(d.data()))
+      .map((d) => eventOf(d.data()))
       .sort((a, b) => a.mailboxId.localeCompare(b.mailboxId) || a.seq - b.seq);
   }
 

@@ -12,14 +12,11 @@ const routes: Record<string, Handler> = {
   '/redirect': (_req, res) => res.writeHead(302, { location: '/target' }).end(),
   '/redirect-307': (_req, res) => res.writeHead(307, { location: '/target' }).end(),
   '/target': (_req, res) => res.writeHead(200).end('followed'),
-  '/slow': (_req, res) => {
-    const timer = setTimeout(() => res.writeHead(200).end('late'), 5000);
-    res.on('close', () => clearTimeout(timer));
-  },
+  // never answers: only the sender's timeout can end the request
+  '/slow': () => {},
+  // sends its status and a first chunk, then never finishes the body
   '/slow-body': (_req, res) => {
     res.writeHead(200).write('started');
-    const timer = setTimeout(() => res.end(' and finished'), 5000);
-    res.on('close', () => clearTimeout(timer));
   },
   '/gone': (_req, res) => res.writeHead(410).end('endpoint removed'),
   '/busy': (_req, res) => res.writeHead(503, { 'retry-after': '120' }).end('try later'),
@@ -104,10 +101,8 @@ describe('NodeHttpSender', () => {
     expect(received.some((r) => r.path === '/target')).toBe(false);
   });
 
-  it('times out a slow endpoint after the injected timeout', async () => {
-    const started = Date.now();
+  it('times out an endpoint that never answers after the injected timeout', async () => {
     expect(await post(sender, '/slow', 200)).toEqual({ kind: 'timeout', error: 'no answer within 200 ms' });
-    expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it('uses its own default timeout when the request names none', async () => {
@@ -116,13 +111,11 @@ describe('NodeHttpSender', () => {
   });
 
   it('answers with the status and the body read so far when only the body outlasts the timeout', async () => {
-    const started = Date.now();
     expect(await post(sender, '/slow-body', 300)).toMatchObject({
       kind: 'response',
       status: 200,
       body: 'started',
     });
-    expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it('passes 410 and 503 with Retry-After through', async () => {

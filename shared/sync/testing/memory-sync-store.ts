@@ -32,8 +32,6 @@ function applyMailboxFields(state: MailboxSyncState, fields: Record<string, unkn
 export class MemorySyncStore implements SyncStore {
   readonly mailboxes = new Map<string, MailboxData>();
   readonly runs: SyncRunRecord[] = [];
-  /** Called before each commit is applied; tests throw from it to inject a crash. */
-  beforeCommit: (() => void) | undefined;
 
   addMailbox(state: Partial<MailboxSyncState> & { id: string }): void {
     this.mailboxes.set(state.id, {
@@ -145,7 +143,6 @@ export class MemorySyncStore implements SyncStore {
       { messages: d.messages, threads: d.threads },
       changes,
     );
-    this.beforeCommit?.();
     for (const m of plan.messageSets) d.messages.set(m.id, structuredClone(m));
     for (const s of plan.messageStamps) d.messages.get(s.id)!.generation = s.generation;
     for (const id of plan.messageDeletes) d.messages.delete(id);
@@ -184,6 +181,8 @@ export class MemorySyncStore implements SyncStore {
   }
 
   async recordRun(run: SyncRunRecord): Promise<void> {
+    const d = this.mailboxes.get(run.mailboxId);
+    if (!d || d.state.status === 'deleting') return;
     this.runs.push(structuredClone(run));
   }
 }

@@ -32,3 +32,15 @@ export function replayEvents(events: readonly MailmonEvent[]): ReplayedMirror {
   }
   return mirror;
 }
+
+/** Ids that occur with two different contents (type and data): a retried change must reuse its id unchanged. */
+export function conflictingEventIds(events: readonly MailmonEvent[]): string[] {
+  const contents = new Map<string, string>();
+  const conflicting = new Set<string>();
+  for (const e of events) {
+    const content = JSON.stringify([e.type, e.data]);
+    if ((contents.get(e.id) ?? content) !== content) conflicting.add(e.id);
+    contents.set(e.id, content);
+  }
+  return [...conflicting];
+}

@@ -1,22 +1,22 @@
-#!/usr/bin/env node
 // `npm run firebase -- <firebase args>`: the pinned Firebase CLI (firebase-tools, a devDependency), run from
 // the repository root on the emulator jars the Google Cloud CLI installed, so nothing is downloaded:
 //   npm run firebase -- emulators:exec --only firestore,pubsub "<cmd>"
 //   npm run firebase -- emulators:start --only firestore,pubsub
 // firebase-tools 15 needs a JDK >= 21; one is looked for in JAVA_HOME, on PATH and beside the default JDK.
-// `node scripts/firebase.mjs --print-env` prints the variables instead (eval them to use `npx firebase`).
+// `npx tsx scripts/firebase.ts --print-env` prints the variables instead (eval them to use `npx firebase`).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { EmulatorUnavailableError, findEmulatorBinaries } from '../emulators/harness/sdk.js';
 
 const root = join(dirname(new URL(import.meta.url).pathname), '..');
 
-function fail(message) {
+function fail(message: string): never {
   console.error(`firebase: ${message}`);
   process.exit(2);
 }
 
-function javaMajor(java) {
+function javaMajor(java: string): number | undefined {
   const run = spawnSync(java, ['-version'], { encoding: 'utf8' });
   const match = /version "(\d+)(?:\.(\d+))?/.exec(`${run.stderr}${run.stdout}`);
   if (!match) return undefined;
@@ -24,8 +24,8 @@ function javaMajor(java) {
 }
 
 /** JDK homes worth trying: JAVA_HOME, the one on PATH, and every JDK beside it (e.g. /usr/lib/jvm/*). */
-function jdkHomes() {
-  const homes = [];
+function jdkHomes(): string[] {
+  const homes: string[] = [];
   if (process.env.JAVA_HOME) homes.push(process.env.JAVA_HOME);
   const which = spawnSync('sh', ['-c', 'command -v java'], { encoding: 'utf8' }).stdout.trim();
   if (which) {
@@ -43,8 +43,8 @@ function jdkHomes() {
   );
 }
 
-function findJdk21() {
-  const seen = [];
+function findJdk21(): string {
+  const seen: string[] = [];
   for (const home of jdkHomes()) {
     const major = javaMajor(join(home, 'bin', 'java'));
     seen.push(`${home} (${major ?? 'unknown version'})`);
@@ -56,25 +56,15 @@ function findJdk21() {
   );
 }
 
-function sdkRoot() {
-  if (process.env.MAILMON_GCLOUD_SDK_ROOT) return process.env.MAILMON_GCLOUD_SDK_ROOT;
+function emulatorEnv(): Record<string, string> {
+  let jar: string;
+  let pubsub: string;
   try {
-    return execFileSync('gcloud', ['info', '--format=value(installation.sdk_root)'], {
-      encoding: 'utf8',
-    }).trim();
-  } catch {
-    fail('the Google Cloud CLI is not on PATH (or set MAILMON_GCLOUD_SDK_ROOT to its SDK root)');
+    ({ firestoreJar: jar, pubsubLauncher: pubsub } = findEmulatorBinaries());
+  } catch (error) {
+    if (error instanceof EmulatorUnavailableError) fail(error.message);
+    throw error;
   }
-}
-
-function emulatorEnv() {
-  const sdk = sdkRoot();
-  const jar = join(sdk, 'platform', 'cloud-firestore-emulator', 'cloud-firestore-emulator.jar');
-  const pubsub = join(sdk, 'platform', 'pubsub-emulator', 'bin', 'cloud-pubsub-emulator');
-  if (!existsSync(jar))
-    fail(`no Firestore emulator at ${jar} (gcloud components install cloud-firestore-emulator)`);
-  if (!existsSync(pubsub))
-    fail(`no Pub/Sub emulator at ${pubsub} (gcloud components install pubsub-emulator)`);
   const jdk = findJdk21();
   // the Firestore jar has no Main-Class: a manifest-only jar points firebase-tools' `java -jar` at it
   const work = join(root, '.mailmon', 'firebase');
@@ -86,7 +76,7 @@ function emulatorEnv() {
   execFileSync(join(jdk, 'bin', 'jar'), ['cfm', 'firestore-launcher.jar', 'manifest.txt'], { cwd: work });
   return {
     JAVA_HOME: jdk,
-    PATH: `${join(jdk, 'bin')}:${process.env.PATH}`,
+    PATH: `${join(jdk, 'bin')}:${process.env.PATH ?? ''}`,
     FIRESTORE_EMULATOR_BINARY_PATH: join(work, 'firestore-launcher.jar'),
     PUBSUB_EMULATOR_BINARY_PATH: pubsub,
   };
