@@ -16,6 +16,7 @@ import { mapBounded } from '../shared/sync/pacer.js';
 import { DEFAULT_SYNC_OPTIONS, type SyncOptions, syncMailbox } from '../shared/sync/sync-mailbox.js';
 import { countingFirestore, type FirestoreOps, opsSince } from './counting-firestore.js';
 import { Figures, repeated } from './measure.js';
+import { recordBenchSection } from './report.js';
 
 /** What the initial-sync benchmark runs: sizes, repetitions and the per-user quota it is judged against. */
 export interface InitialSyncBenchOptions {
@@ -208,6 +209,14 @@ export async function benchInitialSync(options: InitialSyncBenchOptions): Promis
     console.log(
       `  quota: a whole sync spends ${figures.show('syncUnits', 0)} units (emulator) = ${(figures.get('syncUnits').median / limit).toFixed(2)} of one minute of the per-user limit (${limit} units/min)`,
     );
+    recordBenchSection('sync', {
+      messages: count,
+      firestoreReads: figures.get('reads').median,
+      firestoreWrites: figures.get('writes').median,
+      gmailUnits: figures.get('units').median,
+      commits: figures.get('commits').median,
+      seconds: count / figures.get('rate').median,
+    });
     console.log(
       `    unpaced throughput / the rate that limit allows (${(limit / 60 / figures.get('units').median).toFixed(1)} messages/s): ${figures.show('headroom', 2)}`,
     );

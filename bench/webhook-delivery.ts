@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { Firestore } from '@google-cloud/firestore';
 import { startEmulators } from '../emulators/harness/emulators.js';
 import { onShutdown } from '../emulators/harness/on-shutdown.js';
 import { startWebhookReceiver } from '../emulators/testing/webhook-receiver.js';
@@ -19,7 +18,9 @@ import { buildDeliveryRequest } from '../shared/webhooks/build-delivery-request.
 import { fanOutBacklog } from '../shared/webhooks/fan-out-events.js';
 import { createEndpoint } from '../shared/webhooks/manage-endpoints.js';
 import { allowAll } from '../shared/webhooks/ssrf-guard.js';
+import { countingFirestore, opsSince } from './counting-firestore.js';
 import { Figures, repeated } from './measure.js';
+import { recordBenchSection } from './report.js';
 
 /** What the webhook-delivery benchmark runs. */
 export interface WebhookDeliveryBenchOptions {
@@ -102,7 +103,7 @@ export async function benchWebhookDelivery(options: WebhookDeliveryBenchOptions)
   const emulators = await startEmulators();
   onShutdown(() => emulators.stop());
   const receiver = await startWebhookReceiver();
-  const db = new Firestore({
+  const { db, ops } = countingFirestore({
     projectId: `demo-bench-${randomBytes(3).toString('hex')}`,
     host: emulators.firestoreHost.split(':')[0],
     port: Number(emulators.firestoreHost.split(':')[1]),
@@ -117,7 +118,20 @@ export async function benchWebhookDelivery(options: WebhookDeliveryBenchOptions)
     const sender = new NodeHttpSender({ timeoutMs: 15_000, maxResponseBytes: 1024 });
     const deliverUrl = 'http://127.0.0.1:9/deliverWebhook';
     const figures = new Figures<
-      'rate' | 'baselineRate' | 'ratio' | 'fanRate' | 'writeRate' | 'fanRatio' | 'deferrals' | 'rss'
+      | 'rate'
+      | 'baselineRate'
+      | 'ratio'
+      | 'fanRate'
+      | 'writeRate'
+      | 'fanRatio'
+      | 'deferrals'
+      | 'rss'
+      | 'fanReads'
+      | 'fanWrites'
+      | 'reads'
+      | 'writes'
+      | 'tasks'
+      | 'cpuMs'
     >();
     const retried = new Map<string, number>();
     let incomplete = 0;
@@ -174,16 +188,22 @@ export async function benchWebhookDelivery(options: WebhookDeliveryBenchOptions)
 
       const tasks = new RecordingQueue();
       const rssBefore = process.memoryUsage().rss;
+      const fanOps = { ...ops };
       const fanStart = performance.now();
       const { deliveries: fanned } = await fanOutBacklog(
         { webhooks, subscriptions, tasks, clock: systemClock, deliverUrl },
         { mailboxId, batch: 500, budgetMs: Number.POSITIVE_INFINITY },
       );
       const fanSeconds = (performance.now() - fanStart) / 1000;
+      const fannedOps = opsSince(ops, fanOps);
+      const deliverOps = { ...ops };
+      const cpuBefore = process.cpuUsage();
+      let tasksRun = 0;
       const store = new FirestoreDeliveryStore({ db, tasks, box, deliverUrl });
       let deferrals = 0;
       const deliverStart = performance.now();
       const errors = await runQueue(tasks, width, async (task) => {
+        tasksRun += 1;
         const result = await attemptDelivery(
           { store, sender, clock: systemClock, random: Math.random, guard: allowAll },
           task.body as { deliveryId: string; attempt: number },
@@ -191,6 +211,8 @@ export async function benchWebhookDelivery(options: WebhookDeliveryBenchOptions)
         if (result.kind === 'deferred') deferrals += 1;
       });
       const deliverSeconds = (performance.now() - deliverStart) / 1000;
+      const cpu = process.cpuUsage(cpuBefore);
+      const deliveredOps = opsSince(ops, deliverOps);
       const delivered = (
         await db
           .collection('deliveries')
@@ -210,6 +232,14 @@ export async function benchWebhookDelivery(options: WebhookDeliveryBenchOptions)
         fanRatio: fanned / fanSeconds / (count / writeSeconds),
         deferrals,
         rss: (process.memoryUsage().rss - rssBefore) / 1024 / 1024,
+        fanReads: fannedOps.reads / fanned,
+        fanWrites: fannedOps.writes / fanned,
+        reads: deliveredOps.reads / count,
+        writes: deliveredOps.writes / count,
+        tasks: tasksRun / count,
+        // the whole process's CPU (the delivery code and its clients; the receiver and emulators run elsewhere
+        // or are idle meanwhile), per delivery
+        cpuMs: (cpu.user + cpu.system) / 1000 / count,
       });
     });
 
@@ -227,6 +257,21 @@ export async function benchWebhookDelivery(options: WebhookDeliveryBenchOptions)
       `  attempts put off for want of a free slot, each run when its delayed task was due: ${figures.show('deferrals', 0)}`,
     );
     console.log(`  memory: rss grew ${figures.show('rss', 0)} MiB over fan-out and delivery`);
+    console.log(
+      `  Firestore per delivery (counted at the client): fan-out ${figures.show('fanReads', 2)} reads, ${figures.show('fanWrites', 2)} writes; attempts ${figures.show('reads', 2)} reads, ${figures.show('writes', 2)} writes`,
+    );
+    console.log(
+      `  Cloud Tasks tasks run per delivery: ${figures.show('tasks', 2)}; CPU per delivery: ${figures.show('cpuMs', 2)} ms`,
+    );
+    recordBenchSection('delivery', {
+      deliveries: count,
+      fanOutReads: figures.get('fanReads').median,
+      fanOutWrites: figures.get('fanWrites').median,
+      attemptReads: figures.get('reads').median,
+      attemptWrites: figures.get('writes').median,
+      tasks: figures.get('tasks').median,
+      cpuMs: figures.get('cpuMs').median,
+    });
     for (const [name, n] of retried) console.log(`  a task was run again ${n}× after ${name}`);
     if (incomplete > 0) {
       console.log(`  INCOMPLETE: ${incomplete} runs did not deliver all ${count} events`);

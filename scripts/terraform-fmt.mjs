@@ -2,10 +2,14 @@
 // `terraform fmt -check` over terraform/ (and terraform.tfvars.example, which fmt only reads as .tfvars),
 // where a terraform binary is on PATH. Needs no provider and no network; the CLI configuration is ignored.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+if (!existsSync('terraform')) {
+  console.log('no terraform/ folder here: nothing to format');
+  process.exit(0);
+}
 const env = { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1' };
 const probe = spawnSync('terraform', ['version'], { env, stdio: 'ignore' });
 if (probe.error) {

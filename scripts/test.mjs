@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 
 const started = Date.now();
@@ -83,7 +83,7 @@ const steps = [];
 const stages = [
   ['typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']],
   ['lint', bin('biome'), ['check', '.']],
-  ['terraform fmt', process.execPath, [join(root, 'scripts', 'terraform-fmt.mjs')]],
+  ['terraform fmt', process.execPath, [fileURLToPath(new URL('./terraform-fmt.mjs', import.meta.url))]],
   ['build', bin('tsc'), ['-p', 'tsconfig.build.json']],
   [
     'tests',

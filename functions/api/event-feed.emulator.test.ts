@@ -38,8 +38,14 @@ describe('GET /v1/events', () => {
       headers: { authorization: `Bearer ${keys[who]}` },
     });
   };
-  const storedEventIds = async (workspaceId: string) =>
-    (await stack.runtime.db.collectionGroup('events').where('workspaceId', '==', workspaceId).get()).docs
+  const indexedEventIds = async (workspaceId: string) =>
+    (
+      await stack.runtime.db
+        .collectionGroup('events')
+        .where('workspaceId', '==', workspaceId)
+        .where('feed', '==', 'indexed')
+        .get()
+    ).docs
       .map((d) => d.id)
       .sort();
 
@@ -123,8 +129,12 @@ describe('GET /v1/events', () => {
       if (Date.now() > deadline) throw new Error('the five mailboxes did not finish syncing and indexing');
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+    // every event indexed before the last drain began must have been seen: that is the no-gap promise (events
+    // of syncs still finishing may be indexed later; they are not part of the comparison)
+    const indexed = await indexedEventIds('ws_feed_a');
     while ((await read()).hasMore);
-    expect([...seen].sort()).toEqual(await storedEventIds('ws_feed_a'));
+    expect(indexed.filter((id) => !seen.has(id))).toEqual([]);
+    expect(indexed.length).toBeGreaterThan(250);
     expect(stops).toBeGreaterThan(3);
     // the order holds within each mailbox: seq only goes up along the feed
     for (const list of seqs.values()) expect([...list].sort((x, y) => x - y)).toEqual(list);

@@ -151,6 +151,8 @@ beforeAll(async () => {
         seq,
         data: {},
         fanout: 'done',
+        feed: 'indexed',
+        feedSeq: seq - 1,
       });
   }
   const created = await call('a', 'POST', '/v1/webhook-endpoints', { url: 'https://hooks.example/a' });
@@ -319,6 +321,10 @@ const probes: Record<string, Probe[]> = {
   'DELETE /v1/mailboxes/:mailboxId': [{ foreign: () => 'mbx_a', path: (id) => `/v1/mailboxes/${id}` }],
   'GET /v1/mailboxes/:mailboxId/events': [
     { foreign: () => 'mbx_a', path: (id) => `/v1/mailboxes/${id}/events` },
+  ],
+  'GET /v1/events': [
+    { own: true, path: '/v1/events' },
+    { foreign: () => 'mbx_a', path: (id) => `/v1/events?mailboxId=${id}` },
   ],
   'GET /v1/messages': [
     { own: true, path: '/v1/messages' },
