@@ -2,10 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { type HttpFunction, http } from '@google-cloud/functions-framework';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
+import { BODY_LIMITS, MAX_BODY_BYTES, refuseEarly } from '../functions/edge.js';
+import type { FunctionName } from '../functions/function-names.js';
 
 /**
  * Serves several functions from one local process: `/<functionName>/<rest>` is routed to that function's
- * own functions-framework server with the path `/<rest>`, as each sees it when deployed on its own.
+ * own functions-framework server with the path `/<rest>`, as each sees it when deployed on its own, and
+ * screened before that server reads it, as a deployment screens it (see `refuseEarly`).
  */
 export async function startFunctionsHost(
   handlers: Record<string, HttpFunction>,
@@ -44,6 +47,8 @@ export async function startFunctionsHost(
       return;
     }
     req.url = `/${rest.join('/')}${url.search}`;
+    // screened as a deployment's process screens it, before the function's framework server reads it
+    refuseEarly(req, BODY_LIMITS[name as FunctionName] ?? MAX_BODY_BYTES);
     target.emit('request', req, res);
   });
   await new Promise<void>((resolve, reject) => {

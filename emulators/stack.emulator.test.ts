@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storedCredentialOf } from '../shared/adapters/firestore/firestore-credential-store.js';
 import { MailmonEventSchema } from '../shared/events/event-schemas.js';
 import { issueApiKey } from '../shared/workspaces/api-keys.js';
 import { connectDemoMailbox } from './connect-demo-mailbox.js';
@@ -305,10 +306,7 @@ describe('the local stack, end to end', () => {
     expect(credentials.size).toBeGreaterThan(0);
     for (const c of credentials.docs) {
       const sealed = c.get('sealedRefreshToken') as { ciphertext: string; keyId: string };
-      const token = await stack.runtime.box.openRefreshToken(
-        c.get('credentialKey'),
-        c.get('sealedRefreshToken'),
-      );
+      const token = await stack.runtime.box.openRefreshToken(c.id, storedCredentialOf(c));
       expect(token.length).toBeGreaterThan(8);
       expect(dump.join('\n')).not.toContain(token);
       expect(logs.join('\n')).not.toContain(token);
@@ -343,11 +341,8 @@ describe('the local stack, end to end', () => {
       30_000,
       'a delivery',
     );
-    const credential = (await stack.runtime.db.collection('credentials').doc(mailboxId).get()).data()!;
-    const refreshToken = await stack.runtime.box.openRefreshToken(
-      credential.credentialKey,
-      credential.sealedRefreshToken,
-    );
+    const credential = (await stack.runtime.credentials.get(mailboxId))!;
+    const refreshToken = await stack.runtime.box.openRefreshToken(mailboxId, credential);
     expect((await stack.gmail.admin.user(grace)).watch).not.toBeNull();
 
     const deleted = await fetch(`${stack.apiUrl}/v1/mailboxes/${mailboxId}`, {

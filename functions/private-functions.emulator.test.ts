@@ -9,6 +9,8 @@ import { emulatorHosts, newProjectId } from '../emulators/testing/index.js';
 import { loadConfig } from '../shared/config/load-config.js';
 import { buildRuntime, type Runtime } from '../shared/runtime/composition-root.js';
 import { jsonLogger } from '../shared/runtime/logger.js';
+import { createControlFunction } from './control/index.js';
+import { createDeliverWebhookFunction } from './deliver-webhook/index.js';
 import { createGmailPushFunction } from './gmail-push/index.js';
 import { createSyncMailboxFunction } from './sync-mailbox/index.js';
 
@@ -90,7 +92,9 @@ describe('private functions in gcp mode', () => {
   let host: Awaited<ReturnType<typeof startFunctionsHost>>;
   let runtime: Runtime;
   let sign: (claims: Record<string, unknown>) => Promise<string>;
-  const audience = 'https://fn.example/mailmon-syncmailbox';
+  const audienceOf = (fn: string) => `https://fn.example/mailmon-${fn.toLowerCase()}`;
+  const audience = audienceOf('syncMailbox');
+  const privateFunctions = ['syncMailbox', 'gmailPush', 'control', 'deliverWebhook'];
   const invoker = 'invoker@p.iam.gserviceaccount.com';
 
   beforeAll(async () => {
@@ -121,7 +125,8 @@ describe('private functions in gcp mode', () => {
       MAILMON_KMS_KEY: 'projects/p/locations/l/keyRings/r/cryptoKeys/k',
       MAILMON_TASKS_QUEUE: 'projects/p/locations/l/queues/q',
       MAILMON_INVOKER_EMAILS: invoker,
-      MAILMON_OIDC_AUDIENCES: audience,
+      // one configuration naming every function's audience, as a shared environment would
+      MAILMON_OIDC_AUDIENCES: privateFunctions.map((fn) => `${fn}=${audienceOf(fn)}`).join(','),
       MAILMON_OIDC_JWKS_URL: `http://127.0.0.1:${port}/certs`,
     });
     runtime = { ...buildRuntime(config, { logger: jsonLogger('error', () => {}) }) };
@@ -129,6 +134,8 @@ describe('private functions in gcp mode', () => {
     const handlers: Record<string, HttpFunction> = {
       syncMailbox: createSyncMailboxFunction(rt),
       gmailPush: createGmailPushFunction(rt),
+      control: createControlFunction(rt),
+      deliverWebhook: createDeliverWebhookFunction(rt),
     };
     host = await startFunctionsHost(handlers, 0);
   });
@@ -137,8 +144,8 @@ describe('private functions in gcp mode', () => {
     await new Promise<void>((resolve) => jwks.close(() => resolve()));
   });
 
-  const call = (fn: string, token?: string) =>
-    fetch(`${host.url}/${fn}/`, {
+  const call = (fn: string, token?: string, path = '/') =>
+    fetch(`${host.url}/${fn}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify(push({ nope: 1 })),
@@ -169,6 +176,27 @@ describe('private functions in gcp mode', () => {
         )
       ).status,
     ).toBe(403);
+  });
+
+  it('lets each private function accept only its own audience: a token for deliverWebhook is refused by control', async () => {
+    const forDeliver = await sign({
+      aud: audienceOf('deliverWebhook'),
+      email: invoker,
+      email_verified: true,
+    });
+    const refused = await call('control', forDeliver, '/jobs/unknown_job');
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ code: 'forbidden' });
+    for (const fn of privateFunctions)
+      for (const other of privateFunctions.filter((o) => o !== fn)) {
+        const token = await sign({ aud: audienceOf(other), email: invoker, email_verified: true });
+        expect((await call(fn, token)).status, `${other}'s token on ${fn}`).toBe(403);
+      }
+    // its own audience passes the guard: control answers its own 404 for an unknown job
+    const forControl = await sign({ aud: audienceOf('control'), email: invoker, email_verified: true });
+    expect(await (await call('control', forControl, '/jobs/unknown_job')).json()).toMatchObject({
+      code: 'unknown_job',
+    });
   });
 
   it('lets a Google-signed token from the invoker through to the handler', async () => {

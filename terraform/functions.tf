@@ -60,7 +60,7 @@ resource "google_cloudfunctions2_function" "fn" {
       MAILMON_TASKS_QUEUE         = google_cloud_tasks_queue.webhooks.id
       MAILMON_INVOKER_EMAILS      = google_service_account.invoker.email
       # each function accepts tokens minted for its own URL only: a token for one cannot call another
-      MAILMON_OIDC_AUDIENCES = local.function_urls[each.key]
+      MAILMON_OIDC_AUDIENCES = "${each.key}=${local.function_urls[each.key]}"
     }
     secret_environment_variables {
       key        = "MAILMON_OAUTH_CLIENT_SECRET"

@@ -5,6 +5,7 @@ import type { Logger } from '../../shared/runtime/logger.js';
 import type { CredentialBox } from '../../shared/secrets/credentials.js';
 import { authenticateApiKey } from '../../shared/workspaces/api-keys.js';
 import type { WorkspaceStore } from '../../shared/workspaces/ports.js';
+import { withinLimits } from '../edge.js';
 import type { Route } from './http/route.js';
 import { createRouter } from './http/router.js';
 import { beginConsentRoute, type ConnectRouteDeps, createConnectSessionRoute } from './routes/connect.js';
@@ -51,14 +52,22 @@ export function apiRoutes(apiBaseUrl: () => string | undefined): Route<ApiDeps>[
   return routes;
 }
 
-/** The routes' dependencies out of the process runtime (the composition root). */
+/**
+ * The routes' dependencies out of the process runtime (the composition root); in gcp mode only https URLs
+ * are stored, since webhook bodies and return redirects must not travel in clear.
+ */
 export function apiDepsOf(r: Runtime): ApiDeps {
-  return { ...r, apiBaseUrl: r.config.apiUrl, deliverUrl: r.config.deliverWebhookUrl };
+  return {
+    ...r,
+    apiBaseUrl: r.config.apiUrl,
+    deliverUrl: r.config.deliverWebhookUrl,
+    httpsOnly: r.config.mode === 'gcp',
+  };
 }
 
 /**
  * Builds the `api` HTTP function over injected dependencies (the composition root in production, fakes in
- * tests), serving `routes` (every API route unless given).
+ * tests), serving `routes` (every API route unless given); bodies over 1 MiB are refused before any route runs.
  */
 export function createApiFunction(
   deps: () => Promise<ApiDeps>,
@@ -66,5 +75,8 @@ export function createApiFunction(
   apiBaseUrl: () => string | undefined = () => undefined,
   routes: Route<ApiDeps>[] = apiRoutes(apiBaseUrl),
 ): HttpFunction {
-  return createRouter(routes, deps, (d) => (key) => authenticateApiKey(d, key), logger);
+  return withinLimits(
+    'api',
+    createRouter(routes, deps, (d) => (key) => authenticateApiKey(d, key), logger),
+  );
 }

@@ -4,6 +4,7 @@ import type { Runtime } from '../../shared/runtime/composition-root.js';
 import { describeError } from '../../shared/runtime/logger.js';
 import { runtime } from '../../shared/runtime/process-runtime.js';
 import { page, refusalPages } from '../api/routes/pages.js';
+import { withinLimits } from '../edge.js';
 
 function first(value: unknown): string | undefined {
   const v = Array.isArray(value) ? value[0] : value;
@@ -16,7 +17,7 @@ function first(value: unknown): string | undefined {
  * The browser gets a clear page (or the customer's return URL) whatever happens; nothing secret is shown.
  */
 export function createOAuthCallbackFunction(rt: () => Promise<Runtime>): HttpFunction {
-  return async (req, res) => {
+  return withinLimits('oauthCallback', async (req, res) => {
     const send = (status: number, title: string, message: string) =>
       res
         .status(status)
@@ -41,7 +42,7 @@ export function createOAuthCallbackFunction(rt: () => Promise<Runtime>): HttpFun
         {
           sessions: r.sessions,
           oauth: r.oauth,
-          sealer: { sealRefreshToken: (key, token) => r!.box.sealRefreshToken(key, token) },
+          sealer: r.box,
           mailboxes: r.mailboxRegistry,
           watcher: r.watcher,
           dispatcher: r.dispatcher,
@@ -70,14 +71,14 @@ export function createOAuthCallbackFunction(rt: () => Promise<Runtime>): HttpFun
         return;
       }
       const reason = 'refused' in outcome ? outcome.refused : outcome.failed;
-      r.logger.warn('connect refused', { reason });
+      r.logger.warn('connect refused', { reason, ...('grant' in outcome ? { grant: outcome.grant } : {}) });
       const refusal = refusalPages[reason]!;
       send(refusal.status, refusal.title, refusal.message);
     } catch (error) {
       (r?.logger ?? console).error('oauth callback failed', describeError(error));
       send(500, 'Something went wrong', 'The mailbox could not be connected. Please try again from the app.');
     }
-  };
+  });
 }
 
 /** The `oauthCallback` Cloud Function entry point. */

@@ -54,4 +54,14 @@ describe('verifyWebhook', () => {
     const { 'webhook-signature': _s, ...unsigned } = signed();
     refuse(() => verifyWebhook(body, unsigned, secret, { now }), /Missing/);
   });
+
+  it('refuses to verify with a tolerance or clock that would skip the timestamp check', () => {
+    const old = signed({ timestamp: timestamp - 10 * 365 * 86_400 });
+    for (const toleranceSeconds of [Number.NaN, -1, Number.POSITIVE_INFINITY]) {
+      expect(() => verifyWebhook(body, old, secret, { now, toleranceSeconds })).toThrow(RangeError);
+      expect(() => verifyWebhook(body, old, secret, { now, toleranceSeconds })).toThrow(/toleranceSeconds/);
+    }
+    expect(() => verifyWebhook(body, old, secret, { now: new Date('not a date') })).toThrow(RangeError);
+    expect(verifyWebhook(body, signed(), secret, { now, toleranceSeconds: 0 }).id).toBe('evt_1');
+  });
 });

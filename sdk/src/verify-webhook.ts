@@ -23,6 +23,8 @@ function header(headers: WebhookHeaders, name: string): string | undefined {
  * received. Throws {@link WebhookVerificationError} when a header is missing, no `v1` signature matches
  * (compared in constant time) or the timestamp is more than `toleranceSeconds` (300) from `now`.
  * During a secret rotation, deliveries carry a signature per active secret; either secret verifies.
+ * Throws `RangeError` for a `toleranceSeconds` that is not a finite number ≥ 0 or an invalid `now`, which
+ * would otherwise disable the timestamp check.
  */
 export function verifyWebhook(
   body: string,
@@ -35,9 +37,14 @@ export function verifyWebhook(
   const signatures = header(headers, 'webhook-signature');
   if (!id || !timestamp || !signatures)
     throw new WebhookVerificationError('Missing webhook-id, webhook-timestamp or webhook-signature header');
-  const seconds = Number(timestamp);
+  const tolerance = options.toleranceSeconds ?? 300;
+  // a NaN or infinite bound would make every comparison below pass: refuse it instead of skipping the check
+  if (!Number.isFinite(tolerance) || tolerance < 0)
+    throw new RangeError('toleranceSeconds must be a finite number of seconds, 0 or more');
   const now = Math.floor((options.now ?? new Date()).getTime() / 1000);
-  if (!/^\d+$/.test(timestamp) || Math.abs(now - seconds) > (options.toleranceSeconds ?? 300))
+  if (!Number.isFinite(now)) throw new RangeError('now must be a valid Date');
+  const seconds = Number(timestamp);
+  if (!/^\d+$/.test(timestamp) || Math.abs(now - seconds) > tolerance)
     throw new WebhookVerificationError('The webhook timestamp is too old or too new');
   const key = Buffer.from(secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret, 'base64');
   const expected = createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest();

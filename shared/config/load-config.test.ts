@@ -25,7 +25,7 @@ const gcp = {
   MAILMON_KMS_KEY: 'projects/p/locations/l/keyRings/r/cryptoKeys/k',
   MAILMON_TASKS_QUEUE: 'projects/p/locations/l/queues/q',
   MAILMON_INVOKER_EMAILS: 'invoker@p.iam.gserviceaccount.com, scheduler@p.iam.gserviceaccount.com',
-  MAILMON_OIDC_AUDIENCES: 'https://fn.example/sync,https://fn.example/push',
+  MAILMON_OIDC_AUDIENCES: 'syncMailbox=https://fn.example/sync, gmailPush=https://fn.example/push',
 };
 
 function issuesOf(env: Record<string, string | undefined>) {
@@ -73,8 +73,24 @@ describe('loadConfig', () => {
       gmailApiUrl: 'http://127.0.0.1:9000/',
       invokerEmails: ['invoker@p.iam.gserviceaccount.com', 'scheduler@p.iam.gserviceaccount.com'],
       oidcJwksUrl: 'https://www.googleapis.com/oauth2/v3/certs',
+      oidcAudiences: { syncMailbox: 'https://fn.example/sync', gmailPush: 'https://fn.example/push' },
     });
     expect(config).not.toHaveProperty('firestoreEmulatorHost');
+  });
+
+  it('refuses audiences that are not function=URL pairs, or name a function twice', () => {
+    for (const value of [
+      'https://fn.example/sync',
+      'control=not a url',
+      'control=https://fn.example/c,control=https://fn.example/d',
+    ])
+      expect(
+        issuesOf({ ...gcp, MAILMON_OIDC_AUDIENCES: value }).map((i) => i.key),
+        value,
+      ).toEqual(['MAILMON_OIDC_AUDIENCES']);
+    expect(issuesOf({ ...gcp, MAILMON_OIDC_AUDIENCES: 'https://fn.example/sync' })[0]?.problem).toMatch(
+      /function=URL pairs/,
+    );
   });
 
   it('names every bad key at once, with how to fix it', () => {

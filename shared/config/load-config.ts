@@ -29,14 +29,16 @@ const key32 = v.pipe(
     'must be 32 random bytes in base64 (openssl rand -base64 32)',
   ),
 );
+/** A comma-separated value as its trimmed, non-empty entries. */
+const commaList = v.transform((s: string) =>
+  s
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean),
+);
 const emailList = v.pipe(
   v.string(),
-  v.transform((s) =>
-    s
-      .split(',')
-      .map((e) => e.trim())
-      .filter(Boolean),
-  ),
+  commaList,
   v.array(v.pipe(v.string(), v.email('must be a comma-separated list of service-account emails'))),
   v.minLength(1, 'must name at least one service account'),
 );
@@ -45,6 +47,28 @@ const kmsKey = v.pipe(
   v.regex(
     /^projects\/[^/]+\/locations\/[^/]+\/keyRings\/[^/]+\/cryptoKeys\/[^/]+$/,
     'must be projects/P/locations/L/keyRings/R/cryptoKeys/K',
+  ),
+);
+const AUDIENCE_PAIR = /^([A-Za-z][A-Za-z0-9]*)=(https?:\/\/\S+)$/;
+const functionAudiences = v.pipe(
+  v.string(),
+  commaList,
+  v.array(
+    v.pipe(
+      v.string(),
+      v.check(
+        (pair) => AUDIENCE_PAIR.test(pair) && URL.canParse(pair.replace(AUDIENCE_PAIR, '$2')),
+        'must be comma-separated function=URL pairs, e.g. control=https://mailmon-control-….run.app',
+      ),
+    ),
+  ),
+  v.minLength(1, 'must name at least one function=URL pair'),
+  v.check(
+    (pairs) => new Set(pairs.map((p) => p.split('=')[0])).size === pairs.length,
+    'must name each function once',
+  ),
+  v.transform((pairs) =>
+    Object.fromEntries(pairs.map((p) => [p.replace(AUDIENCE_PAIR, '$1'), p.replace(AUDIENCE_PAIR, '$2')])),
   ),
 );
 const queue = v.pipe(
@@ -85,19 +109,7 @@ const localSchema = v.object({
   FIRESTORE_EMULATOR_HOST: hostPort,
   PUBSUB_EMULATOR_HOST: hostPort,
   MAILMON_LOCAL_KEK: key32,
-  MAILMON_LOCAL_PREVIOUS_KEKS: v.optional(
-    v.pipe(
-      v.string(),
-      v.transform((s) =>
-        s
-          .split(',')
-          .map((k) => k.trim())
-          .filter(Boolean),
-      ),
-      v.array(key32),
-    ),
-    '',
-  ),
+  MAILMON_LOCAL_PREVIOUS_KEKS: v.optional(v.pipe(v.string(), commaList, v.array(key32)), ''),
 });
 
 const gcpSchema = v.object({
@@ -113,17 +125,7 @@ const gcpSchema = v.object({
   MAILMON_TASKS_QUEUE: queue,
   MAILMON_INVOKER_EMAILS: emailList,
   MAILMON_OIDC_JWKS_URL: v.optional(httpUrl, 'https://www.googleapis.com/oauth2/v3/certs'),
-  MAILMON_OIDC_AUDIENCES: v.pipe(
-    v.string(),
-    v.transform((s) =>
-      s
-        .split(',')
-        .map((e) => e.trim())
-        .filter(Boolean),
-    ),
-    v.array(httpUrl),
-    v.minLength(1, 'must name at least one audience (the private functions’ URLs)'),
-  ),
+  MAILMON_OIDC_AUDIENCES: functionAudiences,
 });
 
 const schema = v.variant('MAILMON_MODE', [localSchema, gcpSchema], 'must be "local" or "gcp"');
@@ -176,8 +178,11 @@ export type Config =
       /** Service accounts whose Google-signed OIDC tokens may call the private functions. */
       invokerEmails: string[];
       oidcJwksUrl: string;
-      /** Audiences accepted on OIDC tokens: the URLs of the private functions. */
-      oidcAudiences: string[];
+      /**
+       * The one audience each private function accepts on OIDC tokens (its own URL), by function name. A
+       * function accepts no other entry's audience, so a token minted for one cannot call another.
+       */
+      oidcAudiences: Record<string, string>;
     });
 
 /** One problem with one configuration key. */

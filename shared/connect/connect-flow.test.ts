@@ -24,10 +24,16 @@ function setup() {
     async exchangeCode(code, verifier) {
       exchanged.push({ code, verifier });
       if (code === 'bad') throw new Error(`invalid code ${code}`);
-      return { refreshToken: `rt-${code}`, emailAddress: 'ada@example.com', scopes: [] };
+      const emailAddress = code === 'eve' ? 'eve@example.com' : 'ada@example.com';
+      return { refreshToken: `rt-${code}`, emailAddress, scopes: [] };
+    },
+    async revokeGrant(refreshToken) {
+      revoked.push(refreshToken);
     },
   };
+  const revoked: string[] = [];
   const registered: unknown[] = [];
+  const sealed: { mailboxId: string; sealed: SealedSecret }[] = [];
   const existing = new Map<string, { mailboxId: string; email: string }>();
   const mailboxes: MailboxRegistry = {
     async connect(input) {
@@ -36,9 +42,14 @@ function setup() {
       const found = existing.get(key);
       if (found && found.email !== input.emailAddress)
         throw new NonRetryableError('other address', 'mailbox_mismatch');
-      if (found) return { mailboxId: found.mailboxId, reconnected: true };
-      existing.set(key, { mailboxId: `mbx_${existing.size + 1}`, email: input.emailAddress });
-      return { mailboxId: `mbx_${existing.size}`, reconnected: false };
+      const mailboxId = found?.mailboxId ?? `mbx_${existing.size + 1}`;
+      sealed.push({ mailboxId, sealed: (await input.seal(mailboxId)) as SealedSecret });
+      if (found) return { mailboxId, reconnected: true };
+      existing.set(key, { mailboxId, email: input.emailAddress });
+      return { mailboxId, reconnected: false };
+    },
+    async isAddressMirrored(emailAddress) {
+      return [...existing.values()].some((m) => m.email === emailAddress);
     },
     async recordWatch() {},
   };
@@ -54,13 +65,14 @@ function setup() {
     watcher: { watch: async () => ({ historyId: '100', expiresAt: clock.now() + 7 * 86_400_000 }) },
     dispatcher: { dispatchSync: async (d: unknown) => void dispatched.push(d) },
   };
-  return { deps, sessions, exchanged, registered, existing, dispatched, clock, box };
+  return { deps, sessions, exchanged, registered, existing, dispatched, clock, box, revoked, sealed };
 }
 
-async function startFlow(t: ReturnType<typeof setup>) {
+async function startFlow(t: ReturnType<typeof setup>, session: { loginHint?: string } = {}) {
   const created = await createConnectSession(t.deps, 'ws_1', {
     tenantExternalId: 'tenant-1',
     mailboxExternalId: 'inbox-1',
+    ...session,
   });
   const begun = await beginConsent(t.deps, created.id);
   if (!('redirectTo' in begun)) throw new Error(`refused: ${begun.refused}`);
@@ -103,11 +115,12 @@ describe('the connect flow', () => {
     });
     expect(t.exchanged).toHaveLength(1);
     expect(JSON.stringify(t.registered)).not.toContain('rt-good');
-    // what is stored is the token sealed for this mailbox's key: it opens with that key and no other
-    const [stored] = t.registered as { credentialKey: string; sealedRefreshToken: SealedSecret }[];
-    expect(stored!.credentialKey).toBe('ws_1/tenant-1/inbox-1');
-    expect(await t.box.openRefreshToken(stored!.credentialKey, stored!.sealedRefreshToken)).toBe('rt-good');
-    await expect(t.box.openRefreshToken('ws_1/tenant-1/other', stored!.sealedRefreshToken)).rejects.toThrow();
+    // what is stored is the token sealed for this mailbox's id: it opens for that id and no other
+    expect(t.sealed.map((x) => x.mailboxId)).toEqual(['mbx_1']);
+    const [stored] = t.sealed;
+    expect(await t.box.openRefreshToken('mbx_1', { sealed: stored!.sealed })).toBe('rt-good');
+    await expect(t.box.openRefreshToken('mbx_2', { sealed: stored!.sealed })).rejects.toThrow();
+    expect(t.revoked).toEqual([]);
     expect(t.dispatched).toEqual([{ mailboxId: 'mbx_1', reason: 'connect' }]);
     expect(outcome).toMatchObject({ deferred: [] });
   });
@@ -183,5 +196,48 @@ describe('the connect flow', () => {
     t.existing.set('ws_1/tenant-1/inbox-1', { mailboxId: 'mbx_9', email: 'other@example.com' });
     const outcome = await completeConnect(t.deps, { state: (await startFlow(t)).state, code: 'good' });
     expect(outcome).toMatchObject({ failed: 'mailbox_mismatch' });
+  });
+
+  it("refuses a consent from another address than the session's loginHint, revokes the grant and registers nothing", async () => {
+    const { created, state } = await startFlow(t, { loginHint: 'Ada@Example.com' });
+    const outcome = await completeConnect(t.deps, { state, code: 'eve' });
+    expect(outcome).toMatchObject({ failed: 'mailbox_mismatch', grant: 'revoked' });
+    expect(t.revoked).toEqual(['rt-eve']);
+    expect(t.registered).toEqual([]);
+    expect(t.dispatched).toEqual([]);
+    expect(await t.sessions.get(created.id)).toMatchObject({ status: 'failed', failure: 'mailbox_mismatch' });
+
+    const hinted = await startFlow(t, { loginHint: 'Ada@Example.com' });
+    expect(await completeConnect(t.deps, { state: hinted.state, code: 'good' })).toMatchObject({
+      connected: true,
+    });
+  });
+
+  it('revokes a fresh grant that cannot be stored, but keeps one whose address another mailbox mirrors', async () => {
+    t.existing.set('ws_1/tenant-1/inbox-1', { mailboxId: 'mbx_9', email: 'other@example.com' });
+    expect(await completeConnect(t.deps, { state: (await startFlow(t)).state, code: 'good' })).toMatchObject({
+      failed: 'mailbox_mismatch',
+      grant: 'revoked',
+    });
+    expect(t.revoked).toEqual(['rt-good']);
+
+    // Google revokes per user and client: revoking would cut off the mailbox that mirrors the address
+    t.existing.set('ws_2/tenant-2/inbox-2', { mailboxId: 'mbx_8', email: 'ada@example.com' });
+    expect(await completeConnect(t.deps, { state: (await startFlow(t)).state, code: 'again' })).toMatchObject(
+      {
+        failed: 'mailbox_mismatch',
+        grant: 'kept',
+      },
+    );
+    expect(t.revoked).toEqual(['rt-good']);
+
+    t.existing.clear();
+    t.deps.mailboxes.connect = async () => {
+      throw new Error('Firestore unavailable');
+    };
+    await expect(
+      completeConnect(t.deps, { state: (await startFlow(t)).state, code: 'lost' }),
+    ).rejects.toThrow('Firestore unavailable');
+    expect(t.revoked).toEqual(['rt-good', 'rt-lost']);
   });
 });

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import type { Clock } from '../core/clock.js';
+import { assertSecureUrl, HttpUrl } from '../core/http-url.js';
 import type { Ids } from '../core/ids.js';
 import { createPkcePair, randomSecret, s256 } from './pkce.js';
 import type { ConnectSessionStore } from './ports.js';
@@ -13,8 +14,9 @@ const externalId = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200)
 export const CreateConnectSessionInput = v.strictObject({
   tenantExternalId: externalId,
   mailboxExternalId: externalId,
-  returnUrl: v.optional(v.pipe(v.string(), v.url(), v.regex(/^https?:\/\//, 'must be an http(s) URL'))),
-  loginHint: v.optional(v.pipe(v.string(), v.email())),
+  returnUrl: v.optional(HttpUrl),
+  // no address is longer (RFC 5321 limits the local part to 64 and the domain to 255 characters)
+  loginHint: v.optional(v.pipe(v.string(), v.maxLength(320, 'must be at most 320 characters'), v.email())),
 });
 export type CreateConnectSessionInput = v.InferOutput<typeof CreateConnectSessionInput>;
 
@@ -27,13 +29,15 @@ export interface CreatedConnectSession {
 
 /**
  * Creates a single-use connect session valid for 15 minutes. The OAuth `state` is `<sessionId>.<secret>`;
- * only the secret's hash is stored, so a leaked database row cannot complete a consent.
+ * only the secret's hash is stored, so a leaked database row cannot complete a consent. With `httpsOnly`
+ * (gcp mode) a plain-http `returnUrl` is refused (`NonRetryableError` `insecure_url`) and nothing is written.
  */
 export async function createConnectSession(
-  deps: { sessions: ConnectSessionStore; clock: Clock; ids: Ids; apiBaseUrl: string },
+  deps: { sessions: ConnectSessionStore; clock: Clock; ids: Ids; apiBaseUrl: string; httpsOnly?: boolean },
   workspaceId: string,
   input: CreateConnectSessionInput,
 ): Promise<CreatedConnectSession> {
+  if (input.returnUrl !== undefined) assertSecureUrl(input.returnUrl, 'returnUrl', deps.httpsOnly);
   const now = deps.clock.now();
   const id = deps.ids.random('cs');
   const { codeVerifier } = createPkcePair();

@@ -53,8 +53,13 @@ export interface OAuthGrant {
 export interface OAuthProvider {
   /** The consent URL for a session's state and PKCE challenge. */
   authorizeUrl(params: { state: string; codeChallenge: string; loginHint?: string }): string;
-  /** Exchanges an authorization code with its PKCE verifier; throws when the provider refuses. */
+  /**
+   * Exchanges an authorization code with its PKCE verifier; throws when the provider refuses. When reading
+   * the account after the token was issued fails, that fresh grant is revoked before the error is thrown.
+   */
   exchangeCode(code: string, codeVerifier: string): Promise<OAuthGrant>;
+  /** Revokes the grant behind a refresh token at the provider (for a grant Mailmon does not keep). */
+  revokeGrant(refreshToken: string): Promise<void>;
 }
 
 /** Result of registering a connected Gmail account. */
@@ -76,10 +81,11 @@ export interface MailboxRegistry {
     tenantExternalId: string;
     mailboxExternalId: string;
     emailAddress: string;
-    /** The context the refresh token was sealed for; needed to open it again. */
-    credentialKey: string;
-    sealedRefreshToken: unknown;
+    /** Seals the refresh token for the mailbox id it is stored under (once that id is known). */
+    seal(mailboxId: string): Promise<unknown>;
   }): Promise<ConnectedMailbox>;
+  /** Whether a mailbox that is not being deleted mirrors this Gmail address (in any workspace). */
+  isAddressMirrored(emailAddress: string): Promise<boolean>;
   /** Records the Gmail watch registration on the mailbox. */
   recordWatch(mailboxId: string, watch: { historyId: string; expiresAt: number }): Promise<void>;
 }

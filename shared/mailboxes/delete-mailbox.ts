@@ -41,7 +41,7 @@ export async function deleteMailbox(
   );
   if (!marked.found) return { outcome: 'not_found' };
   if (marked.credential && !marked.addressShared) {
-    const token = await deps.box.openRefreshToken(marked.credential.credentialKey, marked.credential.sealed);
+    const token = await deps.box.openRefreshToken(target.mailboxId, marked.credential);
     await ignoringRevokedGrant(() => deps.gmailRelease.stopWatch(token));
     await ignoringRevokedGrant(() => deps.gmailRelease.revokeToken(token));
   }

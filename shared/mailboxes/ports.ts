@@ -1,4 +1,4 @@
-import type { SealedSecret } from '../secrets/ports.js';
+import type { StoredRefreshToken } from '../secrets/credentials.js';
 
 /** What {@link MailboxDeletionStore.markDeleting} found. */
 export type MarkDeletingResult =
@@ -6,7 +6,7 @@ export type MarkDeletingResult =
   | {
       found: true;
       /** The sealed refresh token still stored, if any (a crashed earlier deletion may have removed it). */
-      credential: { credentialKey: string; sealed: SealedSecret } | undefined;
+      credential: StoredRefreshToken | undefined;
       /**
        * Another mailbox (not being deleted) mirrors the same Gmail address: its watch and grant are shared
        * with this one (Gmail watches per user, Google revokes per user and client), so both must stay.

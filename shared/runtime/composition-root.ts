@@ -155,7 +155,7 @@ export function buildRuntime(
   const refreshTokenOf = async (mailboxId: string) => {
     const stored = await credentials.get(mailboxId);
     if (!stored) throw new ReconnectRequiredError('The mailbox has no stored credential');
-    return box.openRefreshToken(stored.credentialKey, stored.sealed);
+    return box.openRefreshToken(mailboxId, stored);
   };
   const watcher = new GmailApiWatcher(gmailConfig, config.gmailTopic);
   const tasks: TaskQueue =

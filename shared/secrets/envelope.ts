@@ -1,6 +1,9 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { type KeyWrapper, type SealedSecret, SecretOpenError } from './ports.js';
 
+/** GCM tags are always 16 bytes: a shorter tag would be checked against its prefix only, easing forgery. */
+export const GCM_TAG_BYTES = 16;
+
 /**
  * Seals `plaintext` with a fresh random 256-bit data key (AES-256-GCM, random 96-bit IV); the data key is
  * wrapped by `wrapper`. `context` is bound as additional authenticated data to both layers, so a sealed
@@ -25,7 +28,10 @@ export async function seal(wrapper: KeyWrapper, plaintext: string, context: stri
   };
 }
 
-/** Opens a sealed secret for `context`; throws {@link SecretOpenError} (without any secret in it) on failure. */
+/**
+ * Opens a sealed secret for `context`; throws {@link SecretOpenError} (without any secret in it) on failure,
+ * including for an authentication tag that is not {@link GCM_TAG_BYTES} long.
+ */
 export async function open(wrapper: KeyWrapper, sealed: SealedSecret, context: string): Promise<string> {
   let dataKey: Buffer;
   try {
@@ -36,7 +42,9 @@ export async function open(wrapper: KeyWrapper, sealed: SealedSecret, context: s
     });
   }
   try {
-    const decipher = createDecipheriv('aes-256-gcm', dataKey, Buffer.from(sealed.iv, 'base64'));
+    const decipher = createDecipheriv('aes-256-gcm', dataKey, Buffer.from(sealed.iv, 'base64'), {
+      authTagLength: GCM_TAG_BYTES,
+    });
     decipher.setAAD(Buffer.from(context));
     decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
     return Buffer.concat([

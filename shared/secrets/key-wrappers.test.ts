@@ -74,29 +74,23 @@ describe('credential audit and rewrap', () => {
     const box = new CredentialBox(new KmsKeyWrapper(kmsClient(), name));
     const items: StoredCredential[] = [];
     for (let i = 0; i < 3; i += 1)
-      items.push({
-        id: `mbx_${i}`,
-        credentialKey: `ws/t/m${i}`,
-        sealed: await box.sealRefreshToken(`ws/t/m${i}`, `1//token-${i}`),
-      });
+      items.push({ id: `mbx_${i}`, sealed: await box.sealRefreshToken(`mbx_${i}`, `1//token-${i}`) });
     const credentials = memoryCredentials(items);
     const before = await auditCredentials({ box, credentials });
     expect(before).toEqual({ total: 3, byKeyId: { [`${name}/cryptoKeyVersions/1`]: 3 }, unreadable: [] });
     kms.rotate(name);
-    expect(await rewrapCredentials({ box, credentials })).toEqual({ rewrapped: 3, failed: [] });
+    expect(await rewrapCredentials({ box, credentials })).toEqual({ rewrapped: 3, migrated: 0, failed: [] });
     const after = await auditCredentials({ box, credentials });
     expect(after.byKeyId).toEqual({ [`${name}/cryptoKeyVersions/2`]: 3 });
     for (const [i, item] of items.entries())
-      expect(await box.openRefreshToken(item.credentialKey, item.sealed)).toBe(`1//token-${i}`);
+      expect(await box.openRefreshToken(item.id, item)).toBe(`1//token-${i}`);
   });
 
   it('reports a credential that no longer opens without revealing anything', async () => {
     const box = new CredentialBox(new LocalKeyWrapper({ k: randomBytes(32).toString('base64') }, 'k'));
-    const sealed = await box.sealRefreshToken('a', '1//secret-token');
-    const audit = await auditCredentials({
-      box,
-      credentials: memoryCredentials([{ id: 'mbx_x', credentialKey: 'moved', sealed }]),
-    });
+    // sealed for another mailbox and copied under mbx_x: it does not open there
+    const sealed = await box.sealRefreshToken('mbx_a', '1//secret-token');
+    const audit = await auditCredentials({ box, credentials: memoryCredentials([{ id: 'mbx_x', sealed }]) });
     expect(audit.unreadable).toEqual([{ id: 'mbx_x', keyId: 'k', reason: 'SecretOpenError' }]);
     expect(JSON.stringify(audit)).not.toContain('secret-token');
   });

@@ -112,7 +112,8 @@ export interface SyncStore {
   /**
    * One transaction: checks the lease and the expected cursor, reads the prior state of every touched
    * message and thread, plans the commit with `planCommit`, writes state, events (with consecutive seq),
-   * cursor and checkpoint — or nothing.
+   * cursor and checkpoint — or nothing. Events are created, never rewritten: one whose id is already stored
+   * (a retried transaction whose first attempt committed) is left with its `seq` and fan-out state.
    */
   commit(
     lease: Lease,
@@ -123,7 +124,7 @@ export interface SyncStore {
   ): Promise<CommitResult>;
   /** Ids of messages whose generation is not `generation` (vanished during a full sync), at most `limit`. */
   listUnstamped(mailboxId: string, generation: number, limit: number): Promise<string[]>;
-  /** Sets mailbox fields under the lease (health, errors) without touching state. */
+  /** Sets mailbox fields under the lease (health, errors) without touching state; `events` as in `commit`. */
   updateMailbox(
     lease: Lease,
     now: number,

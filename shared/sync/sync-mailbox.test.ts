@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../core/clock.js';
-import { RetryAfterError } from '../core/errors.js';
+import { ReconnectRequiredError, RetryAfterError } from '../core/errors.js';
 import { SequentialIds } from '../core/ids.js';
 import type { MailmonEvent } from '../events/event.js';
 import { DEFAULT_SYNC_OPTIONS, type SyncDeps, syncMailbox } from './sync-mailbox.js';
@@ -210,6 +210,31 @@ describe('syncMailbox', () => {
     expect(types(t.data().events).at(-1)).toBe('mailbox.reconnect_required');
     expect(t.slept).toEqual([]);
     expect(await syncMailbox(t.deps, { mailboxId: 'mbx_1' })).toMatchObject({ outcome: 'skipped' });
+  });
+
+  it('marks a mailbox whose credential is missing reconnect_required and lets go of its lease', async () => {
+    const t = setup();
+    t.gmail.add();
+    await syncMailbox(t.deps, { mailboxId: 'mbx_1' });
+    const missing = {
+      ...t.deps,
+      gmailFor: () => Promise.reject(new ReconnectRequiredError('The mailbox has no stored credential')),
+    };
+    expect(await syncMailbox(missing, { mailboxId: 'mbx_1' })).toMatchObject({
+      outcome: 'reconnect_required',
+    });
+    expect(t.data().state.status).toBe('reconnect_required');
+    expect(t.data().extra.lastError).toMatchObject({ code: 'reconnect_required' });
+    expect(types(t.data().events).at(-1)).toBe('mailbox.reconnect_required');
+    expect(t.store.runs.at(-1)).toMatchObject({ outcome: 'reconnect_required' });
+    expect(t.data().lease?.released).toBe(true);
+
+    // an unexpected failure to open the credential is recorded as a failed sync, and the lease is let go too
+    t.data().state.status = 'active';
+    const broken = { ...t.deps, gmailFor: () => Promise.reject(new Error('KMS unavailable')) };
+    await expect(syncMailbox(broken, { mailboxId: 'mbx_1' })).rejects.toThrow('KMS unavailable');
+    expect(t.data().extra.lastError).toMatchObject({ code: 'sync_failed' });
+    expect(t.data().lease?.released).toBe(true);
   });
 
   it('shows customers what a typed error says, but not the message of an unexpected one', async () => {

@@ -144,6 +144,27 @@ class Run {
   }
 }
 
+/**
+ * A Gmail client opened when it is first called, so that failing to open it (a missing or unreadable
+ * credential) happens inside the run, whose error handling marks the mailbox and lets go of the lease.
+ */
+function openedOnFirstCall(open: () => Promise<GmailClient>): GmailClient {
+  let opened: Promise<GmailClient> | undefined;
+  const client = () => {
+    opened ??= open().catch((error: unknown) => {
+      opened = undefined;
+      throw error;
+    });
+    return opened;
+  };
+  return {
+    getProfile: async () => (await client()).getProfile(),
+    listMessages: async (pageToken, pageSize) => (await client()).listMessages(pageToken, pageSize),
+    getMessage: async (id) => (await client()).getMessage(id),
+    listHistory: async (start, pageToken) => (await client()).listHistory(start, pageToken),
+  };
+}
+
 function mailboxEvent(
   m: MailboxSyncState,
   type: EventType,
@@ -361,7 +382,11 @@ export async function syncMailbox(deps: SyncDeps, request: { mailboxId: string }
   const lease = await store.acquireLease(request.mailboxId, owner, clock.now(), opts.leaseTtlMs);
   if (!lease) return { outcome: 'busy', runs: 0, cursor: mailbox.cursor };
 
-  let run = new Run(deps, lease, await deps.gmailFor(mailbox));
+  let run = new Run(
+    deps,
+    lease,
+    openedOnFirstCall(() => deps.gmailFor(mailbox)),
+  );
   let runs = 0;
   for (;;) {
     runs += 1;

@@ -469,13 +469,19 @@ describe('the SSRF guard', () => {
     throw new Error(`ENOTFOUND ${host}`);
   };
 
-  it('refuses a target that resolves to a private address without sending, and fails the delivery', async () => {
+  it('refuses a target that resolves to a private address without sending, fails the delivery, and records no internal address', async () => {
     const w = setUp({
       endpoint: { url: 'https://internal.example/hook' },
       deps: { guard: publicTargetsOnly(dns) },
     });
-    expect(await w.attempt(1)).toMatchObject({
-      attempt: { status: 'refused', outcome: 'failed', error: expect.stringContaining('10.0.0.7') },
+    const result = await w.attempt(1);
+    expect(JSON.stringify(result)).not.toContain('10.0.0.7');
+    expect(result).toMatchObject({
+      attempt: {
+        status: 'refused',
+        outcome: 'failed',
+        error: 'internal.example resolves to a non-public address',
+      },
       delivery: { state: 'failed', reason: 'target_refused' },
       endpoint: { kind: 'failing' },
     });

@@ -1,35 +1,29 @@
 import * as v from 'valibot';
 import type { Clock } from '../core/clock.js';
+import { assertSecureUrl, HttpUrl } from '../core/http-url.js';
 import type { Ids } from '../core/ids.js';
-import { EVENT_TYPES } from '../events/event.js';
 import type { CredentialBox } from '../secrets/credentials.js';
 import { assertWorkspaceMailboxes, type MailboxReads } from './check-mailboxes.js';
 import { endpointSecretContext } from './endpoint-secrets.js';
+import { EventTypeList, MailboxIdList } from './filter-schemas.js';
 import type { WebhookEndpoint } from './model.js';
 import type { WebhookStore } from './ports.js';
 import { generateWebhookSecret } from './sign.js';
 
-const url = v.pipe(
-  v.string(),
-  v.url('must be an absolute URL'),
-  v.regex(/^https?:\/\//, 'must be http(s)'),
-  v.maxLength(2048),
-);
-
 /** Body of `POST /v1/webhook-endpoints`. */
 export const CreateEndpointInput = v.strictObject({
-  url,
+  url: HttpUrl,
   description: v.optional(v.pipe(v.string(), v.maxLength(500)), ''),
-  eventTypes: v.optional(v.array(v.picklist(EVENT_TYPES)), []),
-  mailboxIds: v.optional(v.array(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/))), []),
+  eventTypes: v.optional(EventTypeList, []),
+  mailboxIds: v.optional(MailboxIdList, []),
 });
 
 /** Body of `PATCH /v1/webhook-endpoints/:id`. */
 export const UpdateEndpointInput = v.strictObject({
-  url: v.optional(url),
+  url: v.optional(HttpUrl),
   description: v.optional(v.pipe(v.string(), v.maxLength(500))),
-  eventTypes: v.optional(v.array(v.picklist(EVENT_TYPES))),
-  mailboxIds: v.optional(v.array(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/)))),
+  eventTypes: v.optional(EventTypeList),
+  mailboxIds: v.optional(MailboxIdList),
   status: v.optional(v.picklist(['enabled', 'disabled'])),
 });
 
@@ -42,17 +36,26 @@ export function publicEndpoint(e: WebhookEndpoint) {
   return { ...rest, failingSince: e.failingSince ?? null, secretCount: secrets.length };
 }
 
-type Deps = { webhooks: WebhookStore; box: Pick<CredentialBox, 'sealSecret'>; clock: Clock; ids: Ids };
+type Deps = {
+  webhooks: WebhookStore;
+  box: Pick<CredentialBox, 'sealSecret'>;
+  clock: Clock;
+  ids: Ids;
+  /** Only https endpoint URLs are accepted (gcp mode). */
+  httpsOnly?: boolean;
+};
 
 /**
  * Creates an endpoint with a fresh signing secret, stored sealed; the secret is returned only here. Throws
- * `NonRetryableError` (`unknown_mailbox`) and writes nothing when a filtered mailbox is not the workspace's.
+ * `NonRetryableError` and writes nothing when a filtered mailbox is not the workspace's (`unknown_mailbox`)
+ * or, with `httpsOnly`, the URL is plain http (`insecure_url`).
  */
 export async function createEndpoint(
   deps: Deps & { reads: MailboxReads },
   workspaceId: string,
   input: v.InferOutput<typeof CreateEndpointInput>,
 ) {
+  assertSecureUrl(input.url, 'url', deps.httpsOnly);
   await assertWorkspaceMailboxes(deps.reads, workspaceId, input.mailboxIds);
   const id = deps.ids.random('we');
   const secret = generateWebhookSecret();
@@ -83,15 +86,16 @@ export async function createEndpoint(
 
 /**
  * Changes an endpoint's settings; re-enabling it clears its failure streak. Undefined when the endpoint is not
- * the workspace's; throws `NonRetryableError` (`unknown_mailbox`) and writes nothing for a filtered mailbox
- * that is not the workspace's.
+ * the workspace's; throws `NonRetryableError` and writes nothing for a filtered mailbox that is not the
+ * workspace's (`unknown_mailbox`) or, with `httpsOnly`, a plain-http URL (`insecure_url`).
  */
 export async function updateEndpointSettings(
-  deps: Pick<Deps, 'webhooks' | 'clock'> & { reads: MailboxReads },
+  deps: Pick<Deps, 'webhooks' | 'clock' | 'httpsOnly'> & { reads: MailboxReads },
   workspaceId: string,
   id: string,
   input: v.InferOutput<typeof UpdateEndpointInput>,
 ) {
+  if (input.url !== undefined) assertSecureUrl(input.url, 'url', deps.httpsOnly);
   await assertWorkspaceMailboxes(deps.reads, workspaceId, input.mailboxIds ?? []);
   const fields = {
     ...input,

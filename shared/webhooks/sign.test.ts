@@ -233,6 +233,18 @@ describe('verifying a received webhook', () => {
     });
   });
 
+  it('refuses to verify with a tolerance or clock that would skip the timestamp check', () => {
+    const old = standardHeaders();
+    const check = (now: number, toleranceSeconds?: number) => () =>
+      verifyWebhook({ headers: old, rawBody: body, secrets: secret, now, toleranceSeconds });
+    for (const tolerance of [Number.NaN, -1, Number.POSITIVE_INFINITY]) {
+      expect(check(at(t + 10 * 365 * 86_400), tolerance)).toThrow(RangeError);
+      expect(check(at(t + 10 * 365 * 86_400), tolerance)).toThrow(/toleranceSeconds/);
+    }
+    expect(check(Number.NaN)).toThrow(RangeError);
+    expect(check(at(t), 0)()).toMatchObject({ ok: true });
+  });
+
   it('rejects missing and malformed headers and entries of other versions', () => {
     const verify = (headers: Record<string, string>) =>
       verifyWebhook({ headers, rawBody: body, secrets: secret, now: at(t) });

@@ -125,7 +125,8 @@ function matchesAny(offered: readonly Buffer[], expected: readonly Buffer[]): bo
  * `x-mailmon-signature`. A signature is accepted when any offered `v1` entry equals the HMAC under any
  * secret, compared in constant time over the raw body exactly as received. Timestamps more than
  * `toleranceSeconds` (default 300) from `now` (epoch ms, default the wall clock) are rejected either way.
- * Never throws for bad input, only for a malformed secret.
+ * Never throws for bad input, only for a malformed secret, or (`RangeError`) for a `toleranceSeconds` that is
+ * not a finite number ≥ 0 or a `now` that is not finite, either of which would disable the timestamp check.
  */
 export function verifyWebhook(input: {
   headers: ReceivedHeaders;
@@ -139,6 +140,10 @@ export function verifyWebhook(input: {
   const header = headerReader(input.headers);
   const nowSeconds = Math.floor((input.now ?? Date.now()) / 1000);
   const tolerance = input.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
+  // a NaN or infinite bound would make every timestamp comparison pass: refuse it instead of skipping the check
+  if (!Number.isFinite(tolerance) || tolerance < 0)
+    throw new RangeError('toleranceSeconds must be a finite number of seconds, 0 or more');
+  if (!Number.isFinite(nowSeconds)) throw new RangeError('now must be a finite epoch time in ms');
   const mac = (content: string) =>
     keys.map((k) => createHmac('sha256', k).update(content).update(input.rawBody).digest());
 

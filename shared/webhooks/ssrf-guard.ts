@@ -33,6 +33,16 @@ export function isPublicAddress(address: string): boolean {
 export const systemDnsResolver: DnsResolver = async (hostname) =>
   (await lookup(hostname, { all: true, verbatim: true })).map((a) => a.address);
 
+/**
+ * Why a host is refused for a non-public address. It names the host (the customer's own URL) but never the
+ * address it resolved to: refusals are stored and shown, and that address is internal.
+ */
+export function nonPublicAddressReason(host: string): string {
+  return ipaddr.isValid(host)
+    ? `${host} is not a public address`
+    : `${host} resolves to a non-public address`;
+}
+
 function refuse(reason: string, retryable = false): TargetVerdict {
   return { allowed: false, reason, retryable };
 }
@@ -75,8 +85,7 @@ export async function checkWebhookTarget(
     }
     if (addresses.length === 0) return refuse(`${host} does not resolve`, true);
   }
-  const forbidden = addresses.find((a) => !isPublicAddress(a));
-  if (forbidden !== undefined) return refuse(`${host} resolves to non-public address ${forbidden}`);
+  if (!addresses.every(isPublicAddress)) return refuse(nonPublicAddressReason(host));
   return { allowed: true };
 }
 

@@ -94,8 +94,10 @@ export function checkWiring(module: TerraformModule, facts: CodeFacts): string[]
     if (key !== 'NODE_ENV' && !facts.configKeys.includes(key))
       problems.push(`the functions set ${key}, which loadConfig does not read`);
   if (env.MAILMON_MODE !== 'gcp') problems.push('MAILMON_MODE must be "gcp"');
-  if (env.MAILMON_OIDC_AUDIENCES !== '${local.function_urls[each.key]}')
-    problems.push('MAILMON_OIDC_AUDIENCES must be each function’s own URL (local.function_urls[each.key])');
+  if (env.MAILMON_OIDC_AUDIENCES !== '${each.key}=${local.function_urls[each.key]}')
+    problems.push(
+      'MAILMON_OIDC_AUDIENCES must pair each function with its own URL only ("${each.key}=${local.function_urls[each.key]}")',
+    );
   if (env.MAILMON_DELIVER_WEBHOOK_URL !== '${local.function_urls["deliverWebhook"]}')
     problems.push('MAILMON_DELIVER_WEBHOOK_URL must be deliverWebhook’s URL');
   if (env.MAILMON_OAUTH_REDIRECT_URL !== '${local.function_urls["oauthCallback"]}')

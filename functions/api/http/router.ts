@@ -51,6 +51,8 @@ function send(res: Response, result: RouteResult): void {
 }
 
 function parseJsonBody(req: Request): { ok: true; value: unknown } | { ok: false } {
+  // the Functions Framework has parsed a JSON body already; of any other type it only kept the bytes
+  if (req.is('application/json')) return { ok: true, value: req.body };
   const raw = (req as Request & { rawBody?: Buffer }).rawBody;
   if (!raw || raw.length === 0) return { ok: true, value: undefined };
   try {

@@ -17,6 +17,8 @@ export interface ConnectRouteDeps {
   clock: Clock;
   ids: Ids;
   apiBaseUrl: string;
+  /** Only https return URLs are accepted (gcp mode). */
+  httpsOnly?: boolean;
 }
 
 const ConnectSessionCreated = v.object({

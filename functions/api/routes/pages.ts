@@ -45,6 +45,6 @@ export const refusalPages: Record<string, { status: number; title: string; messa
     status: 409,
     title: 'Different Gmail account',
     message:
-      'This mailbox is already connected to a different Gmail address. Sign in with that address instead.',
+      'You signed in with a different Gmail address than this connect link is for, so nothing was connected. Start again from the app and sign in with the address it asks for.',
   },
 };

@@ -25,6 +25,8 @@ export interface WebhookRouteDeps {
   box: Pick<CredentialBox, 'sealSecret'>;
   clock: Clock;
   ids: Ids;
+  /** Only https endpoint URLs are accepted (gcp mode). */
+  httpsOnly?: boolean;
 }
 
 const IdParams = v.object({ id: Id });

@@ -31,6 +31,7 @@ export function firestoreApiDeps(db: Firestore, overrides: Partial<ApiDeps> = {}
     oauth: {
       authorizeUrl: () => `${CLOSED}/consent`,
       exchangeCode: () => Promise.reject(new Error('no OAuth provider in this test')),
+      revokeGrant: () => Promise.reject(new Error('no OAuth provider in this test')),
     },
     clock: systemClock,
     ids: randomIds,

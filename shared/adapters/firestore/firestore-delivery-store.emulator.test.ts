@@ -123,17 +123,21 @@ describeDeliveryStoreContract('FirestoreDeliveryStore', () => {
   };
 });
 
+/** A delivery store on a project of its own, with a fresh local key and a queue that only records. */
+function freshStore(prefix: string) {
+  const db = testFirestore(newProjectId(prefix));
+  clients.push(db);
+  const box = new CredentialBox(new LocalKeyWrapper({ k: randomBytes(32).toString('base64') }, 'k'));
+  return {
+    db,
+    box,
+    store: new FirestoreDeliveryStore({ db, tasks: new RecordingQueue(), box, deliverUrl: 'http://x/d' }),
+  };
+}
+
 describe('attempts through FirestoreDeliveryStore', () => {
   it('gives each attempt its delivery’s expiry, so Firestore TTL removes them together', async () => {
-    const db = testFirestore(newProjectId('delivery-ttl'));
-    clients.push(db);
-    const box = new CredentialBox(new LocalKeyWrapper({ k: randomBytes(32).toString('base64') }, 'k'));
-    const store = new FirestoreDeliveryStore({
-      db,
-      tasks: new RecordingQueue(),
-      box,
-      deliverUrl: 'http://x/d',
-    });
+    const { db, store } = freshStore('delivery-ttl');
     const expireAt = new Date(Date.UTC(2026, 6, 1));
     await db.collection('deliveries').doc('dlv_ttl').set({
       id: 'dlv_ttl',
@@ -165,6 +169,35 @@ describe('attempts through FirestoreDeliveryStore', () => {
     const stored = await db.collection('deliveries').doc('dlv_ttl').collection('attempts').doc('1').get();
     expect(stored.get('expireAt').toMillis()).toBe(expireAt.getTime());
     expect(await new FirestoreWebhookStore(db).listAttempts('dlv_ttl')).toEqual([attempt]);
+  });
+
+  it('opens an endpoint’s signing secrets only under its own id: a document copied under another id does not sign', async () => {
+    const { db, box, store } = freshStore('delivery-copied-endpoint');
+    const deps = { webhooks: new FirestoreWebhookStore(db), box, clock: new ManualClock(), ids: randomIds };
+    const reads = { unknownMailboxes: async () => [] };
+    const created = await createEndpoint({ ...deps, reads }, 'ws_copy', {
+      url: 'https://hooks.example/a',
+      description: '',
+      eventTypes: [],
+      mailboxIds: [],
+    });
+    const original = (await db.collection('webhookEndpoints').doc(created.id).get()).data()!;
+    await db.collection('webhookEndpoints').doc('we_copied').set(original);
+    for (const [id, endpointId] of [
+      ['dlv_original', created.id],
+      ['dlv_copied', 'we_copied'],
+    ] as const)
+      await db.collection('deliveries').doc(id).set({
+        id,
+        workspaceId: 'ws_copy',
+        endpointId,
+        eventId: 'evt_1',
+        mailboxId: 'mbx_1',
+        state: 'pending',
+        attempts: 0,
+      });
+    expect((await store.load('dlv_original', Date.now()))?.endpoint?.secrets).toEqual([created.secret]);
+    await expect(store.load('dlv_copied', Date.now())).rejects.toMatchObject({ name: 'SecretOpenError' });
   });
 
   it('caps the attempts in flight to one endpoint: the extra one is deferred to a task of its own and records nothing', async () => {

@@ -66,7 +66,10 @@ export class FirestoreDeliveryStore implements DeliveryStore {
     ]);
     let event: MailmonEvent | undefined;
     if (eventSnap.exists) event = eventOf(eventSnap.data()!);
-    const endpoint = endpointSnap.exists ? (endpointSnap.data() as WebhookEndpoint) : undefined;
+    // the id is the document's, never a stored field: secrets open under the endpoint they were sealed for
+    const endpoint = endpointSnap.exists
+      ? { ...(endpointSnap.data() as WebhookEndpoint), id: endpointSnap.id }
+      : undefined;
     return {
       delivery: {
         id: snap.id,

@@ -50,10 +50,7 @@ async function seedMailbox(
   await db
     .collection('credentials')
     .doc(id)
-    .set({
-      credentialKey: id,
-      sealedRefreshToken: await box.sealRefreshToken(id, options.refreshToken ?? `token-${id}`),
-    });
+    .set({ sealedRefreshToken: await box.sealRefreshToken(id, options.refreshToken ?? `token-${id}`) });
   const writer = db.bulkWriter();
   for (let i = 0; i < (options.messages ?? 3); i += 1) {
     void writer.set(ref.collection('messages').doc(`m${i}`), { id: `m${i}` });
@@ -203,8 +200,7 @@ describe('deleting a mailbox on Firestore', () => {
       tenantExternalId: 't',
       mailboxExternalId: 'mbx_again',
       emailAddress: 'mbx_again@example.com',
-      credentialKey: 'k2',
-      sealedRefreshToken: await box.sealRefreshToken('k2', 'token-new'),
+      seal: (mailboxId) => box.sealRefreshToken(mailboxId, 'token-new'),
     });
     expect(connected.reconnected).toBe(false);
     expect(connected.mailboxId).not.toBe('mbx_again');

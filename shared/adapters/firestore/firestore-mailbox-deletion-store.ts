@@ -1,6 +1,6 @@
 import type { Firestore } from '@google-cloud/firestore';
 import type { MailboxDeletionStore, MarkDeletingResult } from '../../mailboxes/ports.js';
-import type { SealedSecret } from '../../secrets/ports.js';
+import { storedCredentialOf } from './firestore-credential-store.js';
 
 // events go first: once a mailbox's events are gone nothing of it can be fanned out, replayed or sent (an
 // attempt whose event is missing is refused); then its deliveries, then the mirror; the mailbox document last
@@ -44,12 +44,7 @@ export class FirestoreMailboxDeletionStore implements MailboxDeletionStore {
       return {
         found: true,
         addressShared: sameAddress.docs.some((d) => d.id !== mailboxId && d.get('status') !== 'deleting'),
-        credential: credential?.exists
-          ? {
-              credentialKey: credential.get('credentialKey') as string,
-              sealed: credential.get('sealedRefreshToken') as SealedSecret,
-            }
-          : undefined,
+        credential: credential?.exists ? storedCredentialOf(credential) : undefined,
       };
     });
   }

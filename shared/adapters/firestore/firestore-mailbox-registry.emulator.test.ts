@@ -20,14 +20,12 @@ const box = new CredentialBox(new LocalKeyWrapper({ k: randomBytes(32).toString(
 const registry = new FirestoreMailboxRegistry(db, clock, randomIds);
 
 async function connect(mailboxExternalId: string, emailAddress: string, token: string) {
-  const credentialKey = `ws_1/t/${mailboxExternalId}`;
   return registry.connect({
     workspaceId: 'ws_1',
     tenantExternalId: 't',
     mailboxExternalId,
     emailAddress,
-    credentialKey,
-    sealedRefreshToken: await box.sealRefreshToken(credentialKey, token),
+    seal: (mailboxId) => box.sealRefreshToken(mailboxId, token),
   });
 }
 
@@ -53,7 +51,8 @@ describe('FirestoreMailboxRegistry', () => {
     expect(again).toEqual({ mailboxId: first.mailboxId, reconnected: true });
     const { mailbox, credential, events } = await stored(first.mailboxId);
     expect(mailbox).toMatchObject({ cursor: '500', status: 'active', nextSeq: 3 });
-    expect(await box.openRefreshToken(credential!.credentialKey, credential!.sealedRefreshToken)).toBe(
+    expect(credential).not.toHaveProperty('credentialKey');
+    expect(await box.openRefreshToken(first.mailboxId, { sealed: credential!.sealedRefreshToken })).toBe(
       'token-2',
     );
     expect(events.map((e) => [e.seq, e.type, e.data.reconnected])).toEqual([
@@ -91,6 +90,7 @@ describe('FirestoreMailboxRegistry', () => {
           emailAddress: 'grace@example.com',
           scopes: [],
         }),
+        revokeGrant: async () => undefined,
       },
       sealer: box,
       mailboxes: registry,

@@ -7,7 +7,8 @@ import { eventDocument } from './event-documents.js';
 
 /**
  * {@link MailboxRegistry} on Firestore. The mailbox (`mailboxes/{id}`) and its sealed credential
- * (`credentials/{id}`) are written in one transaction, so a mailbox never exists without a credential.
+ * (`credentials/{id}`, sealed for that id inside the transaction once the id is known) are written in one
+ * transaction, so a mailbox never exists without a credential.
  */
 export class FirestoreMailboxRegistry implements MailboxRegistry {
   constructor(
@@ -35,6 +36,7 @@ export class FirestoreMailboxRegistry implements MailboxRegistry {
             'mailbox_mismatch',
           );
         }
+        const sealedRefreshToken = await input.seal(found.id);
         // the cursor is kept: sync resumes from where it stopped
         const seq = (found.get('nextSeq') as number | undefined) ?? 1;
         this.connectedEvent(tx, found.id, input, seq, now, true);
@@ -45,14 +47,11 @@ export class FirestoreMailboxRegistry implements MailboxRegistry {
           updatedAt: now,
           nextSeq: seq + 1,
         });
-        tx.set(this.db.collection('credentials').doc(found.id), {
-          sealedRefreshToken: input.sealedRefreshToken,
-          credentialKey: input.credentialKey,
-          updatedAt: now,
-        });
+        tx.set(this.db.collection('credentials').doc(found.id), { sealedRefreshToken, updatedAt: now });
         return { mailboxId: found.id, reconnected: true };
       }
       const mailboxId = this.ids.random('mbx');
+      const sealedRefreshToken = await input.seal(mailboxId);
       tx.create(mailboxes.doc(mailboxId), {
         workspaceId: input.workspaceId,
         tenantExternalId: input.tenantExternalId,
@@ -70,11 +69,7 @@ export class FirestoreMailboxRegistry implements MailboxRegistry {
         updatedAt: now,
       });
       this.connectedEvent(tx, mailboxId, input, 1, now, false);
-      tx.create(this.db.collection('credentials').doc(mailboxId), {
-        sealedRefreshToken: input.sealedRefreshToken,
-        credentialKey: input.credentialKey,
-        updatedAt: now,
-      });
+      tx.create(this.db.collection('credentials').doc(mailboxId), { sealedRefreshToken, updatedAt: now });
       return { mailboxId, reconnected: false };
     });
   }
@@ -109,6 +104,15 @@ export class FirestoreMailboxRegistry implements MailboxRegistry {
         seq,
       ),
     );
+  }
+
+  async isAddressMirrored(emailAddress: string): Promise<boolean> {
+    const snap = await this.db
+      .collection('mailboxes')
+      .where('emailAddress', '==', emailAddress)
+      .select('status')
+      .get();
+    return snap.docs.some((d) => d.get('status') !== 'deleting');
   }
 
   async recordWatch(mailboxId: string, watch: { historyId: string; expiresAt: number }): Promise<void> {

@@ -76,10 +76,30 @@ export class FirestoreSyncStore implements SyncStore {
     return mailboxSnap;
   }
 
+  /**
+   * The events not stored yet, read in the transaction before its writes. Event ids are deterministic, so an
+   * event already there was written by this very commit (its result lost, the transaction retried) or by an
+   * earlier one: it keeps its `seq` and fan-out state instead of being written again.
+   */
+  private async unwritten(
+    tx: Transaction,
+    mailboxId: string,
+    events: PendingEvent[],
+  ): Promise<PendingEvent[]> {
+    const ids = new Set<string>();
+    const distinct = events.filter((e) => !ids.has(e.id) && ids.add(e.id));
+    const snaps = await getAll(
+      tx,
+      distinct.map((e) => this.mailbox(mailboxId).collection('events').doc(e.id)),
+    );
+    return distinct.filter((_, i) => !snaps[i]!.exists);
+  }
+
+  /** Creates `events` (from {@link unwritten}) with consecutive `seq` from `nextSeq`; answers the next free one. */
   private writeEvents(tx: Transaction, mailboxId: string, events: PendingEvent[], nextSeq: number): number {
     let seq = nextSeq;
     for (const e of events) {
-      tx.set(this.mailbox(mailboxId).collection('events').doc(e.id), eventDocument(e, seq));
+      tx.create(this.mailbox(mailboxId).collection('events').doc(e.id), eventDocument(e, seq));
       seq += 1;
     }
     return seq;
@@ -200,6 +220,10 @@ export class FirestoreSyncStore implements SyncStore {
         { messages: priorMessages, threads: priorThreads },
         changes,
       );
+      const events = await this.unwritten(tx, lease.mailboxId, [
+        ...plan.events,
+        ...(options.extraEvents ?? []),
+      ]);
       // owner fields let the API query a whole workspace's mirror with one collection-group query
       const owner = { workspaceId: state.workspaceId, mailboxId: lease.mailboxId };
       for (const m of plan.messageSets) tx.set(messages.doc(m.id), { ...m, ...owner });
@@ -207,7 +231,6 @@ export class FirestoreSyncStore implements SyncStore {
       for (const id of plan.messageDeletes) tx.delete(messages.doc(id));
       for (const t of plan.threadSets) tx.set(threads.doc(t.id), { ...t, ...owner });
       for (const id of plan.threadDeletes) tx.delete(threads.doc(id));
-      const events = [...plan.events, ...(options.extraEvents ?? [])];
       const nextSeq = this.writeEvents(tx, lease.mailboxId, events, state.nextSeq);
       tx.update(mailboxRef, {
         nextSeq,
@@ -243,7 +266,8 @@ export class FirestoreSyncStore implements SyncStore {
   ): Promise<void> {
     await this.db.runTransaction(async (tx) => {
       const mailbox = await this.checkLease(tx, lease, now);
-      const nextSeq = this.writeEvents(tx, lease.mailboxId, events, toMailboxState(mailbox).nextSeq);
+      const fresh = await this.unwritten(tx, lease.mailboxId, events);
+      const nextSeq = this.writeEvents(tx, lease.mailboxId, fresh, toMailboxState(mailbox).nextSeq);
       tx.update(mailbox.ref, { ...fields, nextSeq, updatedAt: now });
     });
   }

@@ -34,8 +34,8 @@ export function oauthClient(config: GoogleOAuthConfig): OAuth2Client {
 
 /**
  * {@link OAuthProvider} on `google-auth-library`: consent with PKCE S256, `access_type=offline` and
- * `prompt=consent` (so every connect yields a refresh token), and the account's address read from
- * Gmail's own profile — the address the mirror is of.
+ * `prompt=consent` (so every connect yields a refresh token), the account's address read from Gmail's own
+ * profile — the address the mirror is of — and revocation at the configured revoke endpoint.
  */
 export class GoogleOAuthProvider implements OAuthProvider {
   constructor(private readonly config: GoogleOAuthConfig) {}
@@ -57,15 +57,26 @@ export class GoogleOAuthProvider implements OAuthProvider {
   async exchangeCode(code: string, codeVerifier: string): Promise<OAuthGrant> {
     const client = oauthClient(this.config);
     const { tokens } = await client.getToken({ code, codeVerifier });
-    if (!tokens.refresh_token) throw new Error('the token response carried no refresh token');
-    client.setCredentials(tokens);
-    const gmail = google.gmail({ version: 'v1', auth: client, rootUrl: this.config.gmailApiUrl });
-    const profile = await gmail.users.getProfile({ userId: 'me' }, { retry: false });
-    if (!profile.data.emailAddress) throw new Error('the Gmail profile has no address');
-    return {
-      refreshToken: tokens.refresh_token,
-      emailAddress: profile.data.emailAddress.toLowerCase(),
-      scopes: (tokens.scope ?? '').split(' ').filter(Boolean),
-    };
+    try {
+      if (!tokens.refresh_token) throw new Error('the token response carried no refresh token');
+      client.setCredentials(tokens);
+      const gmail = google.gmail({ version: 'v1', auth: client, rootUrl: this.config.gmailApiUrl });
+      const profile = await gmail.users.getProfile({ userId: 'me' }, { retry: false });
+      if (!profile.data.emailAddress) throw new Error('the Gmail profile has no address');
+      return {
+        refreshToken: tokens.refresh_token,
+        emailAddress: profile.data.emailAddress.toLowerCase(),
+        scopes: (tokens.scope ?? '').split(' ').filter(Boolean),
+      };
+    } catch (error) {
+      // the grant was issued but cannot be used: it is not left behind
+      const issued = tokens.refresh_token ?? tokens.access_token;
+      if (issued) await this.revokeGrant(issued).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async revokeGrant(refreshToken: string): Promise<void> {
+    await oauthClient(this.config).revokeToken(refreshToken);
   }
 }

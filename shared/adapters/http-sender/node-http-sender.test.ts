@@ -184,12 +184,12 @@ describe('NodeHttpSender with a connect policy', () => {
     expect(asked).toEqual(['receiver.invalid']);
   });
 
-  it('refuses a host with any non-public address and sends nothing', async () => {
+  it('refuses a host with any non-public address and sends nothing, without naming the address', async () => {
     const before = received.length;
     const sender = pinned(async () => ['93.184.216.34', '127.0.0.1']);
     expect(await sender.send({ url: `http://mixed.example:${port()}/ok`, headers: {}, body: '{}' })).toEqual({
       kind: 'network_error',
-      error: 'mixed.example resolves to non-public address 127.0.0.1',
+      error: 'mixed.example resolves to a non-public address',
     });
     expect(received.length).toBe(before);
   });
@@ -205,7 +205,7 @@ describe('NodeHttpSender with a connect policy', () => {
 
     expect(result).toEqual({
       kind: 'network_error',
-      error: 'rebind.example resolves to non-public address 127.0.0.1',
+      error: 'rebind.example resolves to a non-public address',
     });
     expect(received.length).toBe(before);
   });

@@ -2,6 +2,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { isIPv6, type LookupFunction } from 'node:net';
 import type { DnsResolver, HttpRequest, HttpResult, HttpSender } from '../../webhooks/ports.js';
+import { nonPublicAddressReason } from '../../webhooks/ssrf-guard.js';
 import { utf8Prefix } from '../../webhooks/truncate-utf8.js';
 
 /** Which addresses a connection may be made to, judged on the addresses the connection itself uses. */
@@ -39,9 +40,8 @@ function pinnedLookup(policy: ConnectPolicy): LookupFunction {
   return (hostname, options, callback) => {
     policy.resolve(hostname).then(
       (resolved) => {
-        const refused = resolved.find((address) => !policy.allowed(address));
-        if (refused !== undefined) {
-          callback(new RefusedAddressError(`${hostname} resolves to non-public address ${refused}`), '', 0);
+        if (!resolved.every((address) => policy.allowed(address))) {
+          callback(new RefusedAddressError(nonPublicAddressReason(hostname)), '', 0);
           return;
         }
         const entries = resolved

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { GCM_TAG_BYTES } from '../../secrets/envelope.js';
 import type { KeyWrapper } from '../../secrets/ports.js';
 
 /**
@@ -30,9 +31,11 @@ export class LocalKeyWrapper implements KeyWrapper {
   async unwrap(wrappedKey: Buffer, keyId: string, aad: string): Promise<Buffer> {
     const key = this.keys.get(keyId);
     if (!key) throw new Error(`unknown local key ${keyId}`);
-    const decipher = createDecipheriv('aes-256-gcm', key, wrappedKey.subarray(0, 12));
+    const decipher = createDecipheriv('aes-256-gcm', key, wrappedKey.subarray(0, 12), {
+      authTagLength: GCM_TAG_BYTES,
+    });
     decipher.setAAD(Buffer.from(aad));
-    decipher.setAuthTag(wrappedKey.subarray(12, 28));
-    return Buffer.concat([decipher.update(wrappedKey.subarray(28)), decipher.final()]);
+    decipher.setAuthTag(wrappedKey.subarray(12, 12 + GCM_TAG_BYTES));
+    return Buffer.concat([decipher.update(wrappedKey.subarray(12 + GCM_TAG_BYTES)), decipher.final()]);
   }
 }

@@ -28,6 +28,16 @@ export function describeKeyWrapperContract(
       ).rejects.toBeInstanceOf(SecretOpenError);
     });
 
+    it('refuses a sealed secret whose authentication tag was cut short of 16 bytes', async () => {
+      const { wrapper } = await make();
+      const sealed = await seal(wrapper, 'secret', 'ctx');
+      // GCM checks a short tag against the tag's prefix: 4 genuine bytes would otherwise pass
+      for (const bytes of [4, 12, 15]) {
+        const tag = Buffer.from(sealed.tag, 'base64').subarray(0, bytes).toString('base64');
+        await expect(open(wrapper, { ...sealed, tag }, 'ctx')).rejects.toBeInstanceOf(SecretOpenError);
+      }
+    });
+
     it('uses a fresh data key every time', async () => {
       const { wrapper } = await make();
       const a = await seal(wrapper, 'same', 'ctx');

@@ -2,8 +2,8 @@ import * as v from 'valibot';
 import type { Clock } from '../../core/clock.js';
 import { NonRetryableError } from '../../core/errors.js';
 import type { Ids } from '../../core/ids.js';
-import { EVENT_TYPES } from '../../events/event.js';
 import { assertWorkspaceMailboxes, type MailboxReads } from '../check-mailboxes.js';
+import { EventTypeList, MailboxIdList } from '../filter-schemas.js';
 import type { WebhookStore } from '../ports.js';
 import type { Subscription } from './model.js';
 import type { SubscriptionStore } from './ports.js';
@@ -11,11 +11,11 @@ import type { SubscriptionStore } from './ports.js';
 const Id = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/));
 const MailboxIds = v.union([
   v.literal('all'),
-  v.pipe(v.array(Id), v.minLength(1, 'list at least one mailbox, or say "all"'), v.maxLength(500)),
+  v.pipe(MailboxIdList, v.minLength(1, 'list at least one mailbox, or say "all"')),
 ]);
 const EventTypes = v.union([
   v.literal('all'),
-  v.pipe(v.array(v.picklist(EVENT_TYPES)), v.minLength(1, 'list at least one event type, or say "all"')),
+  v.pipe(EventTypeList, v.minLength(1, 'list at least one event type, or say "all"')),
 ]);
 
 /** Body of `POST /v1/subscriptions`. */
