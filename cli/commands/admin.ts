@@ -21,7 +21,10 @@ export function adminCommands(program: Command, run: Runner): void {
 
   const workspace = admin.command('workspace').description('workspaces');
   run(
-    workspace.command('create').description('create a workspace').option('--name <name>', 'its name', 'Default workspace'),
+    workspace
+      .command('create')
+      .description('create a workspace')
+      .option('--name <name>', 'its name', 'Default workspace'),
     async ({ operator, options: o }) => {
       const target = operator();
       const options = o as Record<string, string>;
