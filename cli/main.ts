@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { NonRetryableError } from '../shared/core/errors.js';
 import { adminCommands } from './commands/admin.js';
 import { apiCommands } from './commands/api-commands.js';
+import { credentialCommands } from './commands/credentials.js';
 import { forwardCommands } from './commands/forward.js';
 import { operateCommands } from './commands/operate.js';
 import { commandContext, type Runner } from './context.js';
@@ -48,6 +49,7 @@ export function buildProgram(io: CliIo): Command {
   apiCommands(program, run);
   operateCommands(program, run);
   forwardCommands(program, run);
+  credentialCommands(program, run);
   return program;
 }
 

@@ -37,6 +37,8 @@ export interface LocalStackOptions {
   gmailPort?: number;
   /** Key-encryption key (base64, 32 bytes); keep it across restarts so stored tokens still open. */
   localKek?: string;
+  /** Earlier keys, still accepted for unwrapping (a key rotation before `gmail-credentials rewrap`). */
+  localPreviousKeks?: string[];
   /** Where the functions' JSON log lines go (stdout by default). */
   logWrite?: (line: string) => void;
 }
@@ -147,6 +149,7 @@ async function startFunctions(
     FIRESTORE_EMULATOR_HOST: options.firestoreHost,
     PUBSUB_EMULATOR_HOST: options.pubsubHost,
     MAILMON_LOCAL_KEK: options.localKek ?? randomBytes(32).toString('base64'),
+    ...(options.localPreviousKeks ? { MAILMON_LOCAL_PREVIOUS_KEKS: options.localPreviousKeks.join(',') } : {}),
     ...gmailEnv,
   };
   const config = loadConfig(env);

@@ -7,8 +7,13 @@ export interface CliRun {
   done: Promise<{ code: number; stdout: string; stderr: string }>;
 }
 
-/** Starts the CLI in-process in `cwd` with an empty environment; `signal` stands in for Ctrl-C. */
-export function startCli(cwd: string, argv: string[], signal?: AbortSignal): CliRun {
+/** Starts the CLI in-process in `cwd` with `env` (empty by default); `signal` stands in for Ctrl-C. */
+export function startCli(
+  cwd: string,
+  argv: string[],
+  signal?: AbortSignal,
+  env: Record<string, string> = {},
+): CliRun {
   let stdout = '';
   let stderr = '';
   const done = main(argv, {
@@ -18,7 +23,7 @@ export function startCli(cwd: string, argv: string[], signal?: AbortSignal): Cli
     stderr: (t) => {
       stderr += t;
     },
-    env: {},
+    env,
     cwd,
     ...(signal ? { signal } : {}),
   }).then((code) => ({ code, stdout, stderr }));

@@ -122,11 +122,21 @@ export function localKeyId(key: string): string {
   return `local:${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
 }
 
+/**
+ * The key-encryption key of a mode: Cloud KMS (`kmsKey`) in gcp mode; locally the current key, with earlier
+ * keys still accepted for unwrapping until everything is rewrapped.
+ */
+export function keyWrapperOf(
+  keys: { kmsKey: string } | { localKek: string; localPreviousKeks: readonly string[] },
+): KeyWrapper {
+  if ('kmsKey' in keys) return new KmsKeyWrapper(new KeyManagementServiceClient(), keys.kmsKey);
+  const all: Record<string, string> = {};
+  for (const key of [...keys.localPreviousKeks, keys.localKek]) all[localKeyId(key)] = key;
+  return new LocalKeyWrapper(all, localKeyId(keys.localKek));
+}
+
 function keyWrapperFor(config: Config): KeyWrapper {
-  if (config.mode === 'gcp') return new KmsKeyWrapper(new KeyManagementServiceClient(), config.kmsKey);
-  const keys: Record<string, string> = {};
-  for (const key of [...config.localPreviousKeks, config.localKek]) keys[localKeyId(key)] = key;
-  return new LocalKeyWrapper(keys, localKeyId(config.localKek));
+  return keyWrapperOf(config.mode === 'gcp' ? { kmsKey: config.kmsKey } : config);
 }
 
 /**

@@ -65,6 +65,11 @@ export class CredentialBox {
   openSecret(secretContext: string, sealed: SealedSecret): Promise<string> {
     return open(this.wrapper, sealed, `mailmon:${secretContext}`);
   }
+
+  /** The same secret with its data key re-wrapped by the current key-encryption key (the ciphertext is kept). */
+  rewrapSecret(secretContext: string, sealed: SealedSecret): Promise<SealedSecret> {
+    return rewrap(this.wrapper, sealed, `mailmon:${secretContext}`);
+  }
 }
 
 /** A stored credential as the audit and rewrap use cases see it: `id` is its mailbox id. */
@@ -117,10 +122,13 @@ export async function auditCredentials(deps: {
  * their legacy key. Idempotent and safe to re-run after a crash: each record is swapped with
  * compare-and-set, and the refresh token inside never changes.
  */
-export async function rewrapCredentials(deps: {
-  box: CredentialBox;
-  credentials: CredentialStore;
-}): Promise<{ rewrapped: number; migrated: number; failed: { id: string; reason: string }[] }> {
+export async function rewrapCredentials(
+  deps: {
+    box: CredentialBox;
+    credentials: CredentialStore;
+  },
+  onProgress: () => void = () => {},
+): Promise<{ rewrapped: number; migrated: number; failed: { id: string; reason: string }[] }> {
   let rewrapped = 0;
   let migrated = 0;
   const failed: { id: string; reason: string }[] = [];
@@ -134,6 +142,7 @@ export async function rewrapCredentials(deps: {
     } catch (error) {
       failed.push({ id: c.id, reason: error instanceof Error ? error.name : 'unknown' });
     }
+    onProgress();
   }
   return { rewrapped, migrated, failed };
 }

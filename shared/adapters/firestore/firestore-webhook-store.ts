@@ -1,13 +1,15 @@
 import type { Firestore } from '@google-cloud/firestore';
 import type { MailmonEvent } from '../../events/event.js';
+import type { SealedSecret } from '../../secrets/ports.js';
 import type { Delivery, DeliveryAttempt, WebhookEndpoint } from '../../webhooks/model.js';
 import type { DeliveryFilter, WebhookStore } from '../../webhooks/ports.js';
+import type { EndpointSecretStore, StoredEndpointSecrets } from '../../webhooks/rewrap-endpoint-secrets.js';
 import { eventOf } from './event-documents.js';
 import { inCollection, pageNewestFirst } from './page-newest-first.js';
 import { expireAtFor } from './retention.js';
 
 /** {@link WebhookStore} on Firestore: `webhookEndpoints/{id}`, `deliveries/{id}` with `attempts/{n}`. */
-export class FirestoreWebhookStore implements WebhookStore {
+export class FirestoreWebhookStore implements WebhookStore, EndpointSecretStore {
   constructor(private readonly db: Firestore) {}
 
   private endpoints() {
@@ -15,6 +17,37 @@ export class FirestoreWebhookStore implements WebhookStore {
   }
   private deliveries() {
     return this.db.collection('deliveries');
+  }
+
+  async *listSecrets(): AsyncIterable<StoredEndpointSecrets> {
+    let last: string | undefined;
+    for (;;) {
+      let query = this.endpoints().orderBy('__name__').limit(200);
+      if (last) query = query.startAfter(last);
+      const snap = await query.get();
+      for (const d of snap.docs)
+        yield {
+          endpointId: d.id,
+          sealed: ((d.get('secrets') ?? []) as WebhookEndpoint['secrets']).map((s) => s.sealed),
+        };
+      if (snap.size < 200) return;
+      last = snap.docs[snap.docs.length - 1]!.id;
+    }
+  }
+
+  async replaceSecrets(endpointId: string, expected: SealedSecret[], next: SealedSecret[]): Promise<boolean> {
+    const ref = this.endpoints().doc(endpointId);
+    return this.db.runTransaction(async (tx) => {
+      const snap = await tx.get(ref);
+      if (!snap.exists) return false;
+      const secrets = (snap.get('secrets') ?? []) as WebhookEndpoint['secrets'];
+      const same =
+        secrets.length === expected.length &&
+        secrets.every((s, i) => s.sealed.wrappedKey === expected[i]!.wrappedKey);
+      if (!same) return false;
+      tx.update(ref, { secrets: secrets.map((s, i) => ({ ...s, sealed: next[i]! })) });
+      return true;
+    });
   }
 
   async createEndpoint(endpoint: WebhookEndpoint): Promise<void> {
