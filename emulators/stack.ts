@@ -149,7 +149,9 @@ async function startFunctions(
     FIRESTORE_EMULATOR_HOST: options.firestoreHost,
     PUBSUB_EMULATOR_HOST: options.pubsubHost,
     MAILMON_LOCAL_KEK: options.localKek ?? randomBytes(32).toString('base64'),
-    ...(options.localPreviousKeks ? { MAILMON_LOCAL_PREVIOUS_KEKS: options.localPreviousKeks.join(',') } : {}),
+    ...(options.localPreviousKeks
+      ? { MAILMON_LOCAL_PREVIOUS_KEKS: options.localPreviousKeks.join(',') }
+      : {}),
     ...gmailEnv,
   };
   const config = loadConfig(env);
