@@ -23,7 +23,6 @@ describe('mailmon gmail-credentials on the local stack', () => {
   let receiver: WebhookReceiver;
   let apiKey: string;
   let endpoint: { id: string; secret: string };
-  let mailboxId: string;
   const cli = (env: Record<string, string>, ...argv: string[]) => startCli(cwd, argv, undefined, env).done;
 
   beforeAll(async () => {
@@ -38,13 +37,13 @@ describe('mailmon gmail-credentials on the local stack', () => {
     for (const user of ['one@example.com', 'two@example.com']) {
       await before.gmail.admin.createUser(user);
       await before.gmail.admin.seed(user, { count: 3 });
-      ({ mailboxId } = await connectDemoMailbox({
+      await connectDemoMailbox({
         apiUrl: before.apiUrl,
         apiKey,
         account: user,
         tenantExternalId: 't',
         mailboxExternalId: user,
-      }));
+      });
     }
     await eventually(
       async () => (receiver.received.length >= 6 ? true : undefined),
