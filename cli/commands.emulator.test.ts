@@ -54,6 +54,15 @@ describe('the mailmon CLI against the local stack', () => {
       30_000,
       'the first sync',
     );
+    // and its events are in the feed: listen forwards what enters the feed after it starts
+    await eventually(
+      async () =>
+        (await stack.runtime.db.collectionGroup('events').where('feed', '==', 'pending').limit(1).get()).empty
+          ? true
+          : undefined,
+      30_000,
+      'the first sync’s events in the feed',
+    );
   }, 120_000);
   afterAll(async () => {
     await receiver?.close();

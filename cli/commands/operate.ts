@@ -123,7 +123,9 @@ export function operateCommands(program: Command, run: Runner): void {
           const m = (await ref.get()).data() as MailboxProgress;
           const runs = await ref
             .collection('syncRuns')
-            .where('startedAt', '>=', dispatchedAt - 1_000)
+            // a run that started before the dispatch may have missed what it was asked for; the dispatched one (or
+            // the holder's rerun it caused, when it found the lease held) starts after it
+            .where('startedAt', '>=', dispatchedAt)
             .get();
           const finished = runs.docs.map((d) => d.data()).sort((a, b) => b.finishedAt - a.finishedAt)[0];
           const phase = m.fullSync?.phase;
