@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { FirestoreWorkspaceStore } from '../../shared/adapters/firestore/firestore-workspace-store.js';
 import { systemClock } from '../../shared/core/clock.js';
 import { randomIds } from '../../shared/core/ids.js';
-import { createdApiKeyView, issueApiKey, publicApiKey } from '../../shared/workspaces/api-keys.js';
+import { apiKeyView, createdApiKeyView, issueApiKey } from '../../shared/workspaces/api-keys.js';
 import { createWorkspace } from '../../shared/workspaces/create-workspace.js';
 import type { Runner } from '../context.js';
 import { CliError } from '../io.js';
@@ -79,7 +79,7 @@ export function adminCommands(program: Command, run: Runner): void {
         await workspaceOf(target, options.workspaceId!),
       );
       return {
-        json: { data: list.map(publicApiKey) },
+        json: { object: 'list', data: list.map(apiKeyView), nextCursor: null },
         text:
           list.length === 0
             ? ['no keys']

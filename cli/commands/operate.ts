@@ -127,7 +127,11 @@ export function operateCommands(program: Command, run: Runner): void {
             // the holder's rerun it caused, when it found the lease held) starts after it
             .where('startedAt', '>=', dispatchedAt)
             .get();
-          const finished = runs.docs.map((d) => d.data()).sort((a, b) => b.finishedAt - a.finishedAt)[0];
+          const finished = runs.docs
+            .map((d) => d.data())
+            // a trigger that found the lease held is recorded as busy: the holder's rerun is the one to wait for
+            .filter((r) => r.outcome !== 'busy')
+            .sort((a, b) => b.finishedAt - a.finishedAt)[0];
           const phase = m.fullSync?.phase;
           bar?.update(phase ? phases.indexOf(phase) + 1 : finished ? phases.length + 1 : 0, {
             detail: `${phase ?? m.syncState ?? ''} · ${Math.max(0, (m.nextSeq ?? 0) - (before.nextSeq ?? 0))} new events`,
@@ -141,7 +145,7 @@ export function operateCommands(program: Command, run: Runner): void {
               events: finished.counts?.events ?? 0,
               cursor: finished.nextCursor ?? null,
             };
-            if (outcome !== 'succeeded' && outcome !== 'busy')
+            if (outcome !== 'succeeded')
               throw new CliError(
                 `sync of ${mailboxId} ended ${outcome}: ${finished.error ?? m.lastError?.message ?? ''}`,
               );

@@ -1,4 +1,5 @@
 import type { HttpFunction } from '@google-cloud/functions-framework';
+import type { FirestoreObservability } from '../../shared/adapters/firestore/firestore-observability.js';
 import type { FirestoreReadModel } from '../../shared/adapters/firestore/firestore-read-model.js';
 import type { Runtime } from '../../shared/runtime/composition-root.js';
 import type { Logger } from '../../shared/runtime/logger.js';
@@ -29,6 +30,7 @@ export interface ApiDeps
     ReplayRouteDeps,
     EventFeedRouteDeps {
   reads: FirestoreReadModel;
+  observability: FirestoreObservability;
   workspaces: WorkspaceStore;
   box: CredentialBox;
 }

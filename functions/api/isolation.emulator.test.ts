@@ -3,6 +3,7 @@ import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newProjectId, testFirestore } from '../../emulators/testing/index.js';
 import { CreateConnectSessionInput } from '../../shared/connect/create-connect-session.js';
+import { messageResourceId, threadResourceId } from '../../shared/events/resource-ids.js';
 import { CreateEndpointInput, UpdateEndpointInput } from '../../shared/webhooks/manage-endpoints.js';
 import {
   CreateSubscriptionInput,
@@ -10,6 +11,7 @@ import {
 } from '../../shared/webhooks/subscriptions/manage-subscriptions.js';
 import { apiRoutes } from './app.js';
 import { CreateApiKeyInput } from './routes/keys-and-deliveries.js';
+import { CreateEndpointSubscriptionsInput } from './routes/subscriptions.js';
 import { firestoreApiDeps } from './testing/api-deps.js';
 import {
   expectNotFound,
@@ -25,8 +27,11 @@ let subscriptionOfA = '';
 const call: TwoWorkspaceApi['call'] = (...args) => api.call(...args);
 // keys read `mm_live_<keyId>_<secret>`
 const keyIdOf = (apiKey: string) => apiKey.split('_')[2];
+/** The API's ids of Gmail message and thread ids, of mailbox `mbx_a` unless named. */
+const msg = (gmailId: string, mailboxId = 'mbx_a') => messageResourceId(mailboxId, gmailId);
+const thr = (gmailId: string, mailboxId = 'mbx_a') => threadResourceId(mailboxId, gmailId);
 
-/** Thread `thr_a` of mailbox `mbx_a` as the API shows it, less its `mailboxId`. */
+/** Thread `thr_a` of mailbox `mbx_a` as stored, less its members and owner fields. */
 const threadOfA = {
   id: 'thr_a',
   messageIds: ['m1', 'm2'],
@@ -330,12 +335,18 @@ const probes: Record<string, Probe[]> = {
     { own: true, path: '/v1/messages' },
     { foreign: () => 'mbx_a', path: (id) => `/v1/messages?mailboxId=${id}` },
   ],
-  'GET /v1/messages/:id': [{ foreign: () => 'mbx_a', path: (id) => `/v1/messages/m1?mailboxId=${id}` }],
+  'GET /v1/messages/:id': [
+    { foreign: () => 'mbx_a', path: (id) => `/v1/messages/${msg('m1', id)}` },
+    { foreign: () => 'mbx_a', path: (id) => `/v1/messages/${msg('m1', id)}?mailboxId=${id}` },
+  ],
   'GET /v1/threads': [
     { own: true, path: '/v1/threads' },
     { foreign: () => 'mbx_a', path: (id) => `/v1/threads?mailboxId=${id}` },
   ],
-  'GET /v1/threads/:id': [{ foreign: () => 'mbx_a', path: (id) => `/v1/threads/thr_a?mailboxId=${id}` }],
+  'GET /v1/threads/:id': [
+    { foreign: () => 'mbx_a', path: (id) => `/v1/threads/${thr('thr_a', id)}` },
+    { foreign: () => 'mbx_a', path: (id) => `/v1/threads/${thr('thr_a', id)}?mailboxId=${id}` },
+  ],
   'GET /v1/mailboxes/:mailboxId/sync-runs': [
     { foreign: () => 'mbx_a', path: (id) => `/v1/mailboxes/${id}/sync-runs` },
   ],
@@ -343,6 +354,29 @@ const probes: Record<string, Probe[]> = {
     { foreign: () => 'mbx_a', path: (id) => `/v1/mailboxes/${id}/health` },
   ],
   'GET /v1/observability': [{ own: true, path: '/v1/observability' }],
+  'GET /v1/mailboxes/:mailboxId/observability': [
+    { foreign: () => 'mbx_a', path: (id) => `/v1/mailboxes/${id}/observability` },
+  ],
+  'POST /v1/webhook-endpoints/:endpointId/subscriptions': [
+    {
+      foreign: () => endpointOfA,
+      path: (id) => `/v1/webhook-endpoints/${id}/subscriptions`,
+      body: () => ({ mailboxIds: ['all'], eventTypes: ['message.created'] }),
+    },
+  ],
+  'GET /v1/webhook-endpoints/:endpointId/subscriptions': [
+    { foreign: () => endpointOfA, path: (id) => `/v1/webhook-endpoints/${id}/subscriptions` },
+  ],
+  'DELETE /v1/webhook-endpoints/:endpointId/subscriptions/:subscriptionId': [
+    {
+      foreign: () => endpointOfA,
+      path: (id) => `/v1/webhook-endpoints/${id}/subscriptions/${subscriptionOfA}`,
+    },
+    {
+      foreign: () => subscriptionOfA,
+      path: (id) => `/v1/webhook-endpoints/${endpointOfA}/subscriptions/${id}`,
+    },
+  ],
   'POST /v1/webhook-endpoints': [
     {
       foreign: () => 'mbx_a',
@@ -798,7 +832,11 @@ describe('workspace isolation', () => {
       data: { id: string }[];
       nextCursor: null;
     };
-    expect(rest).toEqual({ data: [expect.objectContaining({ id: 'dlv_a' })], nextCursor: null });
+    expect(rest).toEqual({
+      object: 'list',
+      data: [expect.objectContaining({ id: 'dlv_a' })],
+      nextCursor: null,
+    });
     const failed = (await (await call('a', 'GET', '/v1/deliveries?state=failed')).json()) as {
       data: { id: string }[];
     };
@@ -807,7 +845,7 @@ describe('workspace isolation', () => {
     // a cursor is only a position: in another workspace it finds nothing of this one
     const stolen = await call('b', 'GET', `/v1/deliveries?cursor=${first.nextCursor}`);
     expect(stolen.status).toBe(200);
-    expect(await stolen.json()).toEqual({ data: [], nextCursor: null });
+    expect(await stolen.json()).toEqual({ object: 'list', data: [], nextCursor: null });
     expect((await call('a', 'GET', '/v1/deliveries?state=lost')).status).toBe(400);
   });
 
@@ -829,9 +867,12 @@ describe('workspace isolation', () => {
   it('GET /v1/messages refuses another workspace’s mailbox, lists none of another workspace’s, and filters by label and date', async () => {
     await expectNotFound(await call('b', 'GET', '/v1/messages?mailboxId=mbx_a'), marksOfA());
     expect(await ids('b', '/v1/messages')).toEqual([]);
-    expect(await ids('a', '/v1/messages?mailboxId=mbx_a')).toEqual(['m3', 'm2', 'm1']);
-    expect(await ids('a', '/v1/messages?mailboxId=mbx_a&labelId=INBOX')).toEqual(['m2', 'm1']);
-    expect(await ids('a', '/v1/messages?mailboxId=mbx_a&since=2026-01-15T00:00:00Z')).toEqual(['m3', 'm2']);
+    expect(await ids('a', '/v1/messages?mailboxId=mbx_a')).toEqual([msg('m3'), msg('m2'), msg('m1')]);
+    expect(await ids('a', '/v1/messages?mailboxId=mbx_a&labelId=INBOX')).toEqual([msg('m2'), msg('m1')]);
+    expect(await ids('a', '/v1/messages?mailboxId=mbx_a&since=2026-01-15T00:00:00Z')).toEqual([
+      msg('m3'),
+      msg('m2'),
+    ]);
     const first = (await (await call('a', 'GET', '/v1/messages?mailboxId=mbx_a&limit=2')).json()) as {
       data: { id: string }[];
       nextCursor: string;
@@ -839,19 +880,34 @@ describe('workspace isolation', () => {
     const second = (await (
       await call('a', 'GET', `/v1/messages?mailboxId=mbx_a&limit=2&cursor=${first.nextCursor}`)
     ).json()) as { data: { id: string }[]; nextCursor: null };
-    expect([...first.data, ...second.data].map((m) => m.id)).toEqual(['m3', 'm2', 'm1']);
+    expect([...first.data, ...second.data].map((m) => m.id)).toEqual([msg('m3'), msg('m2'), msg('m1')]);
     expect(second.nextCursor).toBeNull();
     expect((await call('a', 'GET', '/v1/messages?mailboxId=mbx_a&since=yesterday')).status).toBe(400);
   });
 
   it('GET /v1/messages/:id refuses another workspace’s key, and shows the message without sync bookkeeping', async () => {
-    await expectNotFound(await call('b', 'GET', '/v1/messages/m1?mailboxId=mbx_a'), marksOfA());
-    const one = (await (await call('a', 'GET', '/v1/messages/m2?mailboxId=mbx_a')).json()) as Record<
+    await expectNotFound(await call('b', 'GET', `/v1/messages/${msg('m1')}`), marksOfA());
+    await expectNotFound(await call('b', 'GET', `/v1/messages/${msg('m1')}?mailboxId=mbx_a`), marksOfA());
+    const one = (await (await call('a', 'GET', `/v1/messages/${msg('m2')}`)).json()) as Record<
       string,
       unknown
     >;
-    expect(one).toMatchObject({ id: 'm2', labelIds: ['INBOX', 'STARRED'] });
+    expect(one).toMatchObject({
+      id: msg('m2'),
+      object: 'message',
+      mailboxId: 'mbx_a',
+      threadId: thr('m2'),
+      providerMessageId: 'm2',
+      providerThreadId: 'm2',
+      labelIds: ['INBOX', 'STARRED'],
+      receivedAt: '2026-02-01T00:00:00.000Z',
+    });
     expect(one).not.toHaveProperty('generation');
+    // a mailboxId beside the id must be the mailbox the id names
+    expect((await call('a', 'GET', `/v1/messages/${msg('m2')}?mailboxId=mbx_a`)).status).toBe(200);
+    expect((await call('a', 'GET', `/v1/messages/${msg('m2')}?mailboxId=mbx_a2`)).status).toBe(404);
+    // a Gmail id is not the API's id of a message
+    expect((await call('a', 'GET', '/v1/messages/m2?mailboxId=mbx_a')).status).toBe(404);
   });
   it('GET /v1/messages without mailboxId lists every mailbox of the caller’s workspace, newest first, and pages', async () => {
     const theirs = (await (await call('b', 'GET', '/v1/messages')).json()) as { data: unknown[] };
@@ -859,7 +915,7 @@ describe('workspace isolation', () => {
     const all = (await (await call('a', 'GET', '/v1/messages?labelId=INBOX')).json()) as {
       data: { id: string; mailboxId: string }[];
     };
-    expect(all.data.map((m) => `${m.mailboxId}/${m.id}`)).toEqual(['mbx_a2/n1', 'mbx_a/m2', 'mbx_a/m1']);
+    expect(all.data.map((m) => m.id)).toEqual([msg('n1', 'mbx_a2'), msg('m2'), msg('m1')]);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
@@ -869,7 +925,7 @@ describe('workspace isolation', () => {
       seen.push(...page.data.map((m) => m.id));
       cursor = page.nextCursor;
     } while (cursor);
-    expect(seen).toEqual(['m3', 'n1', 'm2', 'm1']);
+    expect(seen).toEqual([msg('m3'), msg('n1', 'mbx_a2'), msg('m2'), msg('m1')]);
     // a cursor is only a position: in another workspace it finds nothing of this one
     const first = (await (await call('a', 'GET', '/v1/messages?limit=1')).json()) as { nextCursor: string };
     const stolen = (await (await call('b', 'GET', `/v1/messages?cursor=${first.nextCursor}`)).json()) as {
@@ -881,15 +937,31 @@ describe('workspace isolation', () => {
   it('GET /v1/threads refuses another workspace’s mailbox, and lists none of another workspace’s threads', async () => {
     await expectNotFound(await call('b', 'GET', '/v1/threads?mailboxId=mbx_a'), marksOfA());
     expect(await ids('b', '/v1/threads')).toEqual([]);
-    expect(await ids('a', '/v1/threads?mailboxId=mbx_a')).toEqual(['thr_a']);
-    expect(await ids('a', '/v1/threads?labelId=STARRED')).toEqual(['thr_a']);
+    expect(await ids('a', '/v1/threads?mailboxId=mbx_a')).toEqual([thr('thr_a')]);
+    expect(await ids('a', '/v1/threads?labelId=STARRED')).toEqual([thr('thr_a')]);
   });
 
   it('GET /v1/threads/:id refuses another workspace’s key, and shows the thread without sync bookkeeping', async () => {
-    await expectNotFound(await call('b', 'GET', '/v1/threads/thr_a?mailboxId=mbx_a'), marksOfA());
-    const mine = await call('a', 'GET', '/v1/threads/thr_a?mailboxId=mbx_a');
+    await expectNotFound(await call('b', 'GET', `/v1/threads/${thr('thr_a')}`), marksOfA());
+    await expectNotFound(await call('b', 'GET', `/v1/threads/${thr('thr_a')}?mailboxId=mbx_a`), marksOfA());
+    const mine = await call('a', 'GET', `/v1/threads/${thr('thr_a')}`);
     expect(mine.status).toBe(200);
-    expect(await mine.json()).toEqual({ ...threadOfA, mailboxId: 'mbx_a' });
+    expect(await mine.json()).toEqual({
+      id: thr('thr_a'),
+      object: 'thread',
+      mailboxId: 'mbx_a',
+      providerThreadId: 'thr_a',
+      subject: threadOfA.subject,
+      snippet: threadOfA.snippet,
+      lastMessageAt: '2026-02-01T00:00:00.000Z',
+      labelIds: threadOfA.labelIds,
+      messageCount: 2,
+      messageIds: [msg('m1'), msg('m2')],
+      messages: [
+        { id: msg('m1'), subject: 'first', receivedAt: '2026-01-01T00:00:00.000Z' },
+        { id: msg('m2'), subject: 'Re: first', receivedAt: '2026-02-01T00:00:00.000Z' },
+      ],
+    });
   });
 
   it('POST /v1/mailboxes/connect-sessions files the session under the caller’s own workspace, never another workspace', async () => {
@@ -946,6 +1018,12 @@ describe('invalid and fuzzed bodies', () => {
       label: '/v1/subscriptions',
       path: () => '/v1/subscriptions',
       schema: CreateSubscriptionInput,
+    },
+    {
+      method: 'POST',
+      label: '/v1/webhook-endpoints/:endpointId/subscriptions',
+      path: () => `/v1/webhook-endpoints/${endpointOfA}/subscriptions`,
+      schema: CreateEndpointSubscriptionsInput,
     },
     {
       method: 'PATCH',

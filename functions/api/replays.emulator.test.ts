@@ -144,8 +144,12 @@ describe('replays over the api function', () => {
     };
     // dispatched at once (two events), running until both deliveries settle
     expect(replay).toMatchObject({
+      object: 'replay',
+      status: 'running',
       state: 'running',
-      dispatchedAt: expect.any(Number),
+      webhookEndpointId: endpoint.id,
+      eventsReplayed: 2,
+      dispatchedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       progress: { total: 2, enqueued: 2, pending: 2 },
     });
     await runQueuedTasks();
@@ -160,8 +164,10 @@ describe('replays over the api function', () => {
     expect(progress.progress).toEqual({ total: 2, enqueued: 2, pending: 0, delivered: 2, failed: 0 });
     await dispatchReplays(deps);
     expect(await (await call('a', 'GET', `/v1/replays/${replay.id}`)).json()).toMatchObject({
+      status: 'completed',
       state: 'completed',
-      completedAt: expect.any(Number),
+      completedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      lastError: null,
     });
   });
 
@@ -223,13 +229,13 @@ describe('replays over the api function', () => {
     const { id } = (await created.json()) as { id: string };
     const theirs = await call('b', 'GET', '/v1/replays');
     const theirsText = await theirs.text();
-    expect(JSON.parse(theirsText)).toEqual({ data: [], nextCursor: null });
+    expect(JSON.parse(theirsText)).toEqual({ object: 'list', data: [], nextCursor: null });
     for (const mark of [...marksOfA(), id]) expect(theirsText).not.toContain(mark);
     const mine = (await (await call('a', 'GET', '/v1/replays?limit=10')).json()) as {
-      data: { id: string; createdAt: number }[];
+      data: { id: string; createdAt: string }[];
     };
     expect(mine.data[0]?.id).toBe(id);
-    const times = mine.data.map((r) => r.createdAt);
+    const times = mine.data.map((r) => Date.parse(r.createdAt));
     expect(times).toEqual([...times].sort((x, y) => y - x));
   });
 

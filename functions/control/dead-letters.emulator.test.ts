@@ -68,6 +68,8 @@ describe('control /dead-letters on the local stack', () => {
     expect(mailbox.cursor).toBe('500');
     expect(mailbox.lastError).toMatchObject({ code: 'dispatch_retry_exhausted' });
     expect(mailbox.lastError.message).toContain('after 20 attempts');
+    const runs = await mailboxes().doc('mbx_dl1').collection('syncRuns').get();
+    expect(runs.docs.map((d) => d.get('outcome'))).toEqual(['dispatch_retry_exhausted']);
     expect(logged('dispatch_dead_lettered')).toEqual([
       expect.objectContaining({
         severity: 'ERROR',

@@ -1,20 +1,41 @@
 // Written by `npm run sdk:generate` from the API’s OpenAPI document: change the routes, then regenerate.
 import { type MailmonClientOptions, send } from './http.js';
 
+export type ConnectSession = {
+  id: string;
+  object: "connect_session";
+  connectUrl: string;
+  expiresAt: string;
+};
+
+export type ErrorDetail = {
+  code: string;
+  message: string;
+  /** ISO 8601 timestamp (UTC) */
+  occurredAt: string;
+  retryable: boolean;
+};
+
 export type Mailbox = {
   id: string;
+  object: "mailbox";
+  provider: "gmail";
   workspaceId: string;
   tenantExternalId: string;
   mailboxExternalId: string;
   emailAddress: string;
-  status: string;
-  syncState: string;
-  watchState: string;
-  watchExpiresAt: number | null;
+  status: "active" | "reconnect_required" | "disabled" | "deleting";
+  syncState: "initializing" | "healthy" | "lagging" | "failed";
+  /** active; expiring (within a day, renewed daily); expired; unhealthy (none started) */
+  watchState: "active" | "expiring" | "expired" | "unhealthy";
+  watchExpiresAt: string | null;
+  /** when its first full sync finished */
+  initializedAt: string | null;
+  lastSuccessfulSyncAt: string | null;
+  lastError: ErrorDetail | null;
   cursor: string | null;
-  lastSuccessfulSyncAt: number | null;
-  lastError: unknown;
-  createdAt: number;
+  /** ISO 8601 timestamp (UTC) */
+  createdAt: string;
 };
 
 export type MessageCreatedEvent = {
@@ -206,16 +227,27 @@ export type MailboxResyncStartedEvent = {
 };
 
 export type Message = {
+  /** Mailmon’s message id (`msg_…`), unique in the workspace */
   id: string;
+  object: "message";
   mailboxId: string;
+  /** Mailmon’s id of its thread (`thr_…`) */
   threadId: string;
-  labelIds: Array<string>;
+  /** Gmail’s message id */
+  providerMessageId: string;
+  /** Gmail’s thread id */
+  providerThreadId: string;
   subject: string;
-  from: string;
+  from: {
+    name: string | null;
+    email: string;
+  };
   to: Array<string>;
   cc: Array<string>;
   snippet: string;
-  receivedAt: number;
+  /** ISO 8601 timestamp (UTC) */
+  receivedAt: string;
+  labelIds: Array<string>;
   sizeEstimate: number;
   attachments: Array<{
     filename: string;
@@ -225,25 +257,45 @@ export type Message = {
 };
 
 export type Thread = {
+  /** Mailmon’s thread id (`thr_…`), unique in the workspace */
   id: string;
+  object: "thread";
   mailboxId: string;
-  messageIds: Array<string>;
-  labelIds: Array<string>;
-  messageCount: number;
+  /** Gmail’s thread id */
+  providerThreadId: string;
   subject: string;
   snippet: string;
-  lastMessageAt: number;
+  /** ISO 8601 timestamp (UTC) */
+  lastMessageAt: string;
+  labelIds: Array<string>;
+  messageCount: number;
+  messageIds: Array<string>;
+  messages: Array<{
+    id: string;
+    subject: string;
+    /** ISO 8601 timestamp (UTC) */
+    receivedAt: string;
+  }>;
 };
 
 export type SyncRun = {
+  syncRunId: string;
   id: string;
+  object: "sync_run";
   mailboxId: string;
   kind: "initial" | "incremental" | "resync";
+  status: "running" | "completed" | "skipped_due_to_active_lease" | "reconnect_required" | "dispatch_retry_exhausted" | "failed_after_lease_acquired" | "lease_lost";
+  /** Mailmon’s own outcome: succeeded, busy, retry_later, failed, … */
+  outcome: string;
+  /** ISO 8601 timestamp (UTC) */
+  startedAt: string;
+  completedAt: string | null;
+  detail: string | null;
+  eventsEmitted: number | null;
+  leaseOwnerId: string | null;
   previousCursor: string | null;
   nextCursor: string | null;
-  startedAt: number;
-  finishedAt: number;
-  outcome: "succeeded" | "busy" | "retry_later" | "reconnect_required" | "lease_lost" | "failed";
+  cursorAdvanced: boolean | null;
   counts: {
     pages: number;
     fetched: number;
@@ -251,28 +303,28 @@ export type SyncRun = {
     messagesWritten: number;
     messagesDeleted: number;
   };
-  error?: string;
 };
 
 export type DeliveryCounts = {
   pending: number;
   delivered: number;
   failed: number;
-  oldestPendingDueAt: number | null;
+  oldestPendingDueAt: string | null;
 };
 
 export type MailboxHealth = {
+  object: "mailbox_health";
   mailboxId: string;
   status: string;
   syncState: string;
   watchState: string;
-  watchExpiresAt: number | null;
+  watchExpiresAt: string | null;
   cursor: string | null;
   latestKnownHistoryId: string | null;
   cursorLagHistoryIds: number | null;
-  lastSuccessfulSyncAt: number | null;
+  lastSuccessfulSyncAt: string | null;
   msSinceLastSync: number | null;
-  lastError: unknown;
+  lastError: ErrorDetail | null;
   lastRun: SyncRun | null;
   events: {
     total: number;
@@ -281,7 +333,50 @@ export type MailboxHealth = {
   deliveries: DeliveryCounts;
 };
 
+export type MailboxObservability = {
+  object: "mailbox_observability";
+  mailboxId: string;
+  /** ISO 8601 timestamp (UTC) */
+  generatedAt: string;
+  lag: {
+    status: string;
+    syncState: string;
+    watchState: string;
+    lastSuccessfulSyncAt: string | null;
+    lagSeconds: number | null;
+  };
+  cursor: {
+    currentCursor: string | null;
+    previousCursor: string | null;
+    nextCursor: string | null;
+    advanced: boolean | null;
+    advancedAt: string | null;
+  };
+  lease: {
+    activeLeaseOwner: string | null;
+    activeLeaseHeartbeatAt: string | null;
+    activeLeaseExpiresAt: string | null;
+    contentionCount24h: number;
+    latestContentionAt: string | null;
+    leaseLossCount24h: number;
+    latestLeaseLossAt: string | null;
+  };
+  webhookDeliveries: Array<{
+    webhookEndpointId: string;
+    webhookEndpointUrl: string;
+    deliveryState: "healthy" | "degraded" | "failing";
+    consecutiveFailures: number;
+    pendingDeliveries: number;
+    processingDeliveries: number;
+    failedDeliveries: number;
+    lastDeliveryAt: string | null;
+    lastDeliveryError: ErrorDetail | null;
+  }>;
+  latestSyncRun: SyncRun | null;
+};
+
 export type WorkspaceHealth = {
+  object: "workspace_observability";
   mailboxes: {
     total: number;
     byStatus: Record<string, number>;
@@ -300,52 +395,89 @@ export type WorkspaceHealth = {
 
 export type WebhookEndpointWithSecret = {
   id: string;
+  object: "webhook_endpoint";
   workspaceId: string;
   url: string;
-  description: string;
+  description: string | null;
   eventTypes: Array<string>;
   mailboxIds: Array<string>;
   status: "enabled" | "disabled";
   disabledReason: string | null;
-  failingSince: number | null;
+  /** healthy; degraded while deliveries fail (retried); failing once disabled */
+  deliveryState: "healthy" | "degraded" | "failing";
+  lastDeliveryAt: string | null;
+  lastDeliveryError: ErrorDetail | null;
+  failingSince: string | null;
   secretCount: number;
-  createdAt: number;
-  updatedAt: number;
+  /** ISO 8601 timestamp (UTC) */
+  createdAt: string;
+  /** ISO 8601 timestamp (UTC) */
+  updatedAt: string;
   secret: string;
 };
 
 export type WebhookEndpoint = {
   id: string;
+  object: "webhook_endpoint";
   workspaceId: string;
   url: string;
-  description: string;
+  description: string | null;
   eventTypes: Array<string>;
   mailboxIds: Array<string>;
   status: "enabled" | "disabled";
   disabledReason: string | null;
-  failingSince: number | null;
+  /** healthy; degraded while deliveries fail (retried); failing once disabled */
+  deliveryState: "healthy" | "degraded" | "failing";
+  lastDeliveryAt: string | null;
+  lastDeliveryError: ErrorDetail | null;
+  failingSince: string | null;
   secretCount: number;
-  createdAt: number;
-  updatedAt: number;
+  /** ISO 8601 timestamp (UTC) */
+  createdAt: string;
+  /** ISO 8601 timestamp (UTC) */
+  updatedAt: string;
 };
 
 export type Subscription = {
   id: string;
+  object: "subscription";
   workspaceId: string;
   endpointId: string;
   mailboxIds: "all" | Array<string>;
   eventTypes: "all" | (Array<"message.created" | "message.updated" | "message.deleted" | "thread.created" | "thread.updated" | "thread.deleted" | "mailbox.connected" | "mailbox.synced" | "mailbox.reconnect_required" | "mailbox.resync_started">);
-  createdAt: number;
-  updatedAt: number;
+  /** ISO 8601 timestamp (UTC) */
+  createdAt: string;
+  /** ISO 8601 timestamp (UTC) */
+  updatedAt: string;
+};
+
+export type WebhookEndpointSubscription = {
+  id: string;
+  object: "webhook_endpoint_subscription";
+  webhookEndpointId: string;
+  /** a mailbox id, or `all` for every mailbox of the workspace */
+  mailboxId: string;
+  eventTypes: Array<"message.created" | "message.updated" | "message.deleted" | "thread.created" | "thread.updated" | "thread.deleted" | "mailbox.connected" | "mailbox.synced" | "mailbox.reconnect_required" | "mailbox.resync_started">;
+  /** ISO 8601 timestamp (UTC) */
+  createdAt: string;
 };
 
 export type Replay = {
   id: string;
+  object: "replay";
   workspaceId: string;
+  /** queued until its first delivery exists; running until every one has settled */
+  status: "queued" | "running" | "completed" | "failed" | "cancelled";
+  /** the one mailbox a window replay covers; null for all */
+  mailboxId: string | null;
+  webhookEndpointId: string;
   endpointId: string;
+  startTime: string | null;
+  endTime: string | null;
   from: string | null;
   to: string | null;
   eventIds: Array<string> | null;
+  eventsReplayed: number | null;
   /** `running` until every selected event has a delivery and all of them have settled; `completed` after */
   state: "running" | "completed" | "cancelled";
   enqueued: number;
@@ -356,49 +488,59 @@ export type Replay = {
     delivered: number;
     failed: number;
   };
-  createdAt: number;
-  updatedAt: number;
+  lastError: string | null;
+  /** ISO 8601 timestamp (UTC) */
+  createdAt: string;
+  startedAt: string | null;
+  /** ISO 8601 timestamp (UTC) */
+  updatedAt: string;
   /** When every selected event had its delivery; the replay completes once they have settled */
-  dispatchedAt: number | null;
-  completedAt: number | null;
-  cancelledAt: number | null;
+  dispatchedAt: string | null;
+  completedAt: string | null;
+  cancelledAt: string | null;
 };
 
 export type ApiKey = {
   keyId: string;
+  object: "api_key";
   workspaceId: string;
   label: string;
   prefix: string;
-  createdAt: number;
-  lastUsedAt: number | null;
-  revokedAt: number | null;
+  /** ISO 8601 timestamp (UTC) */
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
 };
 
 export type Delivery = {
   id: string;
+  object: "delivery";
   endpointId: string;
   mailboxId: string;
   eventId: string;
   eventType: string;
   state: "pending" | "delivered" | "failed";
   attempts: number;
-  nextAttemptAt: number | null;
+  nextAttemptAt: string | null;
   lastStatus: (number | string) | null;
   failureReason?: string | null;
   replayId?: string;
-  createdAt: number;
-  updatedAt: number;
+  /** ISO 8601 timestamp (UTC) */
+  createdAt: string;
+  /** ISO 8601 timestamp (UTC) */
+  updatedAt: string;
 };
 
 export type DeliveryAttempt = {
   attempt: number;
-  at: number;
+  /** ISO 8601 timestamp (UTC) */
+  at: string;
   durationMs: number;
   status: number | ("timeout" | "network_error" | "refused");
   outcome: "delivered" | "retry" | "failed" | "endpoint_gone";
   responseSnippet: string;
   error?: string | null;
-  nextAttemptAt: number | null;
+  nextAttemptAt: string | null;
 };
 
 /** Any event Mailmon delivers, discriminated by `type`. */
@@ -426,28 +568,24 @@ export class MailmonClient {
 
   /** Create a single-use, 15-minute link that connects a Gmail mailbox (`POST /v1/mailboxes/connect-sessions`) */
   createConnectSession(body: {
+    provider?: string;
     tenantExternalId: string;
     mailboxExternalId: string;
     returnUrl?: string;
+    redirectUrl?: string;
     loginHint?: string;
-  }): Promise<{
-    id: string;
-    connectUrl: string;
-    expiresAt: string;
-  }> {
-    return send<{
-    id: string;
-    connectUrl: string;
-    expiresAt: string;
-  }>(this.options, 'POST', `v1/mailboxes/connect-sessions`, undefined, body);
+  }): Promise<ConnectSession> {
+    return send<ConnectSession>(this.options, 'POST', `v1/mailboxes/connect-sessions`, undefined, body);
   }
 
   /** List the workspace’s mailboxes, newest first (`GET /v1/mailboxes`) */
   listMailboxes(input: { limit?: string | number; cursor?: string } = {}): Promise<{
+    object: "list";
     data: Array<Mailbox>;
     nextCursor: string | null;
   }> {
     return send<{
+    object: "list";
     data: Array<Mailbox>;
     nextCursor: string | null;
   }>(this.options, 'GET', `v1/mailboxes`, { limit: input.limit, cursor: input.cursor });
@@ -461,20 +599,24 @@ export class MailmonClient {
   /** Delete a mailbox: stop its Gmail watch, revoke its token and purge its mirror, events, sync runs and deliveries (`DELETE /v1/mailboxes/{mailboxId}`) */
   deleteMailbox(input: { mailboxId: string }): Promise<{
     id: string;
+    object: "mailbox";
     status: "deleting";
   } | undefined> {
     return send<{
     id: string;
+    object: "mailbox";
     status: "deleting";
   } | undefined>(this.options, 'DELETE', `v1/mailboxes/${encodeURIComponent(input.mailboxId)}`, undefined);
   }
 
   /** List a mailbox’s events in seq order after `afterSeq` (`GET /v1/mailboxes/{mailboxId}/events`) */
   listMailboxEvents(input: { mailboxId: string; limit?: string | number; afterSeq?: string | number }): Promise<{
+    object: "list";
     data: Array<MessageCreatedEvent | MessageUpdatedEvent | MessageDeletedEvent | ThreadCreatedEvent | ThreadUpdatedEvent | ThreadDeletedEvent | MailboxConnectedEvent | MailboxSyncedEvent | MailboxReconnectRequiredEvent | MailboxResyncStartedEvent>;
     nextAfterSeq: number | null;
   }> {
     return send<{
+    object: "list";
     data: Array<MessageCreatedEvent | MessageUpdatedEvent | MessageDeletedEvent | ThreadCreatedEvent | ThreadUpdatedEvent | ThreadDeletedEvent | MailboxConnectedEvent | MailboxSyncedEvent | MailboxReconnectRequiredEvent | MailboxResyncStartedEvent>;
     nextAfterSeq: number | null;
   }>(this.options, 'GET', `v1/mailboxes/${encodeURIComponent(input.mailboxId)}/events`, { limit: input.limit, afterSeq: input.afterSeq });
@@ -482,33 +624,37 @@ export class MailmonClient {
 
   /** List mirrored messages of one mailbox, or of every mailbox of the workspace without `mailboxId`, newest first, by label and date (`GET /v1/messages`) */
   listMessages(input: { mailboxId?: string; labelId?: string; since?: string; limit?: string | number; cursor?: string } = {}): Promise<{
+    object: "list";
     data: Array<Message>;
     nextCursor: string | null;
   }> {
     return send<{
+    object: "list";
     data: Array<Message>;
     nextCursor: string | null;
   }>(this.options, 'GET', `v1/messages`, { mailboxId: input.mailboxId, labelId: input.labelId, since: input.since, limit: input.limit, cursor: input.cursor });
   }
 
-  /** Get one mirrored message (metadata only, no bodies) (`GET /v1/messages/{id}`) */
-  getMessage(input: { id: string; mailboxId: string }): Promise<Message> {
+  /** Get one mirrored message by its Mailmon id (metadata only, no bodies) (`GET /v1/messages/{id}`) */
+  getMessage(input: { id: string; mailboxId?: string }): Promise<Message> {
     return send<Message>(this.options, 'GET', `v1/messages/${encodeURIComponent(input.id)}`, { mailboxId: input.mailboxId });
   }
 
   /** List mirrored threads of one mailbox, or of every mailbox of the workspace without `mailboxId`, newest first, by label and date (`GET /v1/threads`) */
   listThreads(input: { mailboxId?: string; labelId?: string; since?: string; limit?: string | number; cursor?: string } = {}): Promise<{
+    object: "list";
     data: Array<Thread>;
     nextCursor: string | null;
   }> {
     return send<{
+    object: "list";
     data: Array<Thread>;
     nextCursor: string | null;
   }>(this.options, 'GET', `v1/threads`, { mailboxId: input.mailboxId, labelId: input.labelId, since: input.since, limit: input.limit, cursor: input.cursor });
   }
 
-  /** Get one mirrored thread (metadata only, no bodies) (`GET /v1/threads/{id}`) */
-  getThread(input: { id: string; mailboxId: string }): Promise<Thread> {
+  /** Get one mirrored thread by its Mailmon id (metadata only, no bodies) (`GET /v1/threads/{id}`) */
+  getThread(input: { id: string; mailboxId?: string }): Promise<Thread> {
     return send<Thread>(this.options, 'GET', `v1/threads/${encodeURIComponent(input.id)}`, { mailboxId: input.mailboxId });
   }
 
@@ -529,10 +675,12 @@ export class MailmonClient {
 
   /** List a mailbox’s sync runs (kind, cursors, counts, outcome), newest first (`GET /v1/mailboxes/{mailboxId}/sync-runs`) */
   listSyncRuns(input: { mailboxId: string; limit?: string | number; cursor?: string }): Promise<{
+    object: "list";
     data: Array<SyncRun>;
     nextCursor: string | null;
   }> {
     return send<{
+    object: "list";
     data: Array<SyncRun>;
     nextCursor: string | null;
   }>(this.options, 'GET', `v1/mailboxes/${encodeURIComponent(input.mailboxId)}/sync-runs`, { limit: input.limit, cursor: input.cursor });
@@ -543,6 +691,11 @@ export class MailmonClient {
     return send<MailboxHealth>(this.options, 'GET', `v1/mailboxes/${encodeURIComponent(input.mailboxId)}/health`, undefined);
   }
 
+  /** A mailbox’s observability: lag, cursor movement, lease holder with contention and lease losses over 24 hours, deliveries per endpoint, latest sync run (`GET /v1/mailboxes/{mailboxId}/observability`) */
+  getMailboxObservability(input: { mailboxId: string }): Promise<MailboxObservability> {
+    return send<MailboxObservability>(this.options, 'GET', `v1/mailboxes/${encodeURIComponent(input.mailboxId)}/observability`, undefined);
+  }
+
   /** The workspace at a glance: mailboxes by state, event counts, delivery backlog, endpoints (`GET /v1/observability`) */
   getWorkspaceHealth(): Promise<WorkspaceHealth> {
     return send<WorkspaceHealth>(this.options, 'GET', `v1/observability`, undefined);
@@ -551,7 +704,7 @@ export class MailmonClient {
   /** Create a webhook endpoint; its signing secret is returned only in this response (`POST /v1/webhook-endpoints`) */
   createWebhookEndpoint(body: {
     url: string;
-    description?: string;
+    description?: string | null;
     eventTypes?: Array<"message.created" | "message.updated" | "message.deleted" | "thread.created" | "thread.updated" | "thread.deleted" | "mailbox.connected" | "mailbox.synced" | "mailbox.reconnect_required" | "mailbox.resync_started">;
     mailboxIds?: Array<string>;
   }): Promise<WebhookEndpointWithSecret> {
@@ -560,10 +713,14 @@ export class MailmonClient {
 
   /** List the workspace’s webhook endpoints (`GET /v1/webhook-endpoints`) */
   listWebhookEndpoints(): Promise<{
+    object: "list";
     data: Array<WebhookEndpoint>;
+    nextCursor: string | null;
   }> {
     return send<{
+    object: "list";
     data: Array<WebhookEndpoint>;
+    nextCursor: string | null;
   }>(this.options, 'GET', `v1/webhook-endpoints`, undefined);
   }
 
@@ -575,7 +732,7 @@ export class MailmonClient {
   /** Update a webhook endpoint (re-enabling clears its failure streak) (`PATCH /v1/webhook-endpoints/{id}`) */
   updateWebhookEndpoint(input: { id: string }, body: {
     url?: string;
-    description?: string;
+    description?: string | null;
     eventTypes?: Array<"message.created" | "message.updated" | "message.deleted" | "thread.created" | "thread.updated" | "thread.deleted" | "mailbox.connected" | "mailbox.synced" | "mailbox.reconnect_required" | "mailbox.resync_started">;
     mailboxIds?: Array<string>;
     status?: "enabled" | "disabled";
@@ -604,10 +761,14 @@ export class MailmonClient {
 
   /** List the workspace’s subscriptions, oldest first (of one endpoint with `endpointId`) (`GET /v1/subscriptions`) */
   listSubscriptions(input: { endpointId?: string } = {}): Promise<{
+    object: "list";
     data: Array<Subscription>;
+    nextCursor: string | null;
   }> {
     return send<{
+    object: "list";
     data: Array<Subscription>;
+    nextCursor: string | null;
   }>(this.options, 'GET', `v1/subscriptions`, { endpointId: input.endpointId });
   }
 
@@ -629,11 +790,49 @@ export class MailmonClient {
     return send<void>(this.options, 'DELETE', `v1/subscriptions/${encodeURIComponent(input.id)}`, undefined);
   }
 
-  /** Re-send past events to one endpoint, by time window (`from`, `to`) or `eventIds`, with their original `webhook-id`; a replay overlapping a running one to the same endpoint is refused (`POST /v1/replays`) */
+  /** Subscribe an endpoint to events of some mailboxes: one subscription per mailbox, the same as POST /v1/subscriptions makes (`POST /v1/webhook-endpoints/{endpointId}/subscriptions`) */
+  createEndpointSubscriptions(input: { endpointId: string }, body: {
+    mailboxIds: Array<string>;
+    eventTypes: Array<"message.created" | "message.updated" | "message.deleted" | "thread.created" | "thread.updated" | "thread.deleted" | "mailbox.connected" | "mailbox.synced" | "mailbox.reconnect_required" | "mailbox.resync_started">;
+  }): Promise<{
+    object: "list";
+    data: Array<WebhookEndpointSubscription>;
+    nextCursor: string | null;
+  }> {
+    return send<{
+    object: "list";
+    data: Array<WebhookEndpointSubscription>;
+    nextCursor: string | null;
+  }>(this.options, 'POST', `v1/webhook-endpoints/${encodeURIComponent(input.endpointId)}/subscriptions`, undefined, body);
+  }
+
+  /** An endpoint’s subscriptions, one entry per mailbox each names (the same as GET /v1/subscriptions?endpointId=) (`GET /v1/webhook-endpoints/{endpointId}/subscriptions`) */
+  listEndpointSubscriptions(input: { endpointId: string }): Promise<{
+    object: "list";
+    data: Array<WebhookEndpointSubscription>;
+    nextCursor: string | null;
+  }> {
+    return send<{
+    object: "list";
+    data: Array<WebhookEndpointSubscription>;
+    nextCursor: string | null;
+  }>(this.options, 'GET', `v1/webhook-endpoints/${encodeURIComponent(input.endpointId)}/subscriptions`, undefined);
+  }
+
+  /** Delete one of an endpoint’s subscriptions (the same as DELETE /v1/subscriptions/:id) (`DELETE /v1/webhook-endpoints/{endpointId}/subscriptions/{subscriptionId}`) */
+  deleteEndpointSubscription(input: { endpointId: string; subscriptionId: string }): Promise<void> {
+    return send<void>(this.options, 'DELETE', `v1/webhook-endpoints/${encodeURIComponent(input.endpointId)}/subscriptions/${encodeURIComponent(input.subscriptionId)}`, undefined);
+  }
+
+  /** Re-send past events to one endpoint, by time window (`from`, `to`, optionally of one `mailboxId`) or `eventIds`, with their original `webhook-id`; a replay overlapping a running one to the same endpoint is refused (`POST /v1/replays`) */
   createReplay(body: {
-    endpointId: string;
+    endpointId?: string;
+    webhookEndpointId?: string;
+    mailboxId?: string;
     from?: string;
     to?: string;
+    startTime?: string;
+    endTime?: string;
     eventIds?: Array<string>;
   }): Promise<Replay> {
     return send<Replay>(this.options, 'POST', `v1/replays`, undefined, body);
@@ -641,10 +840,12 @@ export class MailmonClient {
 
   /** List the workspace’s replays, newest first (`GET /v1/replays`) */
   listReplays(input: { limit?: string | number; cursor?: string } = {}): Promise<{
+    object: "list";
     data: Array<Replay>;
     nextCursor: string | null;
   }> {
     return send<{
+    object: "list";
     data: Array<Replay>;
     nextCursor: string | null;
   }>(this.options, 'GET', `v1/replays`, { limit: input.limit, cursor: input.cursor });
@@ -665,32 +866,40 @@ export class MailmonClient {
     label: string;
   }): Promise<{
     keyId: string;
+    object: "api_key";
     workspaceId: string;
     label: string;
     prefix: string;
-    createdAt: number;
-    lastUsedAt: number | null;
-    revokedAt: number | null;
+    /** ISO 8601 timestamp (UTC) */
+    createdAt: string;
+    lastUsedAt: string | null;
+    revokedAt: string | null;
     apiKey: string;
   }> {
     return send<{
     keyId: string;
+    object: "api_key";
     workspaceId: string;
     label: string;
     prefix: string;
-    createdAt: number;
-    lastUsedAt: number | null;
-    revokedAt: number | null;
+    /** ISO 8601 timestamp (UTC) */
+    createdAt: string;
+    lastUsedAt: string | null;
+    revokedAt: string | null;
     apiKey: string;
   }>(this.options, 'POST', `v1/api-keys`, undefined, body);
   }
 
   /** List this workspace’s API keys (prefix, label, last use, revocation) (`GET /v1/api-keys`) */
   listApiKeys(): Promise<{
+    object: "list";
     data: Array<ApiKey>;
+    nextCursor: string | null;
   }> {
     return send<{
+    object: "list";
     data: Array<ApiKey>;
+    nextCursor: string | null;
   }>(this.options, 'GET', `v1/api-keys`, undefined);
   }
 
@@ -701,10 +910,12 @@ export class MailmonClient {
 
   /** List deliveries, newest first, by endpoint, event, replay or state (`GET /v1/deliveries`) */
   listDeliveries(input: { endpointId?: string; eventId?: string; replayId?: string; state?: "pending" | "delivered" | "failed"; limit?: string | number; cursor?: string } = {}): Promise<{
+    object: "list";
     data: Array<Delivery>;
     nextCursor: string | null;
   }> {
     return send<{
+    object: "list";
     data: Array<Delivery>;
     nextCursor: string | null;
   }>(this.options, 'GET', `v1/deliveries`, { endpointId: input.endpointId, eventId: input.eventId, replayId: input.replayId, state: input.state, limit: input.limit, cursor: input.cursor });
@@ -713,34 +924,40 @@ export class MailmonClient {
   /** Get a delivery with every attempt (`GET /v1/deliveries/{deliveryId}`) */
   getDelivery(input: { deliveryId: string }): Promise<{
     id: string;
+    object: "delivery";
     endpointId: string;
     mailboxId: string;
     eventId: string;
     eventType: string;
     state: "pending" | "delivered" | "failed";
     attempts: number;
-    nextAttemptAt: number | null;
+    nextAttemptAt: string | null;
     lastStatus: (number | string) | null;
     failureReason?: string | null;
     replayId?: string;
-    createdAt: number;
-    updatedAt: number;
+    /** ISO 8601 timestamp (UTC) */
+    createdAt: string;
+    /** ISO 8601 timestamp (UTC) */
+    updatedAt: string;
     attemptLog: Array<DeliveryAttempt>;
   }> {
     return send<{
     id: string;
+    object: "delivery";
     endpointId: string;
     mailboxId: string;
     eventId: string;
     eventType: string;
     state: "pending" | "delivered" | "failed";
     attempts: number;
-    nextAttemptAt: number | null;
+    nextAttemptAt: string | null;
     lastStatus: (number | string) | null;
     failureReason?: string | null;
     replayId?: string;
-    createdAt: number;
-    updatedAt: number;
+    /** ISO 8601 timestamp (UTC) */
+    createdAt: string;
+    /** ISO 8601 timestamp (UTC) */
+    updatedAt: string;
     attemptLog: Array<DeliveryAttempt>;
   }>(this.options, 'GET', `v1/deliveries/${encodeURIComponent(input.deliveryId)}`, undefined);
   }

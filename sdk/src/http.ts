@@ -6,6 +6,8 @@ export interface Problem {
   /** Stable machine-readable code: branch on this, not on the text. */
   code: string;
   detail?: string;
+  /** Whether the same request may succeed when sent again later. */
+  retryable?: boolean;
   [extra: string]: unknown;
 }
 
@@ -15,6 +17,8 @@ export class MailmonApiError extends Error {
   readonly code: string;
   readonly title: string;
   readonly detail: string | undefined;
+  /** Whether the same request may succeed when sent again later (429, 408, 5xx). */
+  readonly retryable: boolean;
   constructor(
     readonly status: number,
     readonly problem: Problem,
@@ -23,6 +27,7 @@ export class MailmonApiError extends Error {
     this.code = problem.code;
     this.title = problem.title;
     this.detail = problem.detail;
+    this.retryable = problem.retryable ?? (status === 408 || status === 429 || status >= 500);
   }
 }
 

@@ -4,11 +4,22 @@ export interface Problem {
   title: string;
   status: number;
   code: string;
-  detail?: string;
+  /** What happened and what to do; always present. */
+  detail: string;
+  /** Whether the same request may succeed if sent again later (429, 408 and 5xx), unchanged. */
+  retryable: boolean;
   [extension: string]: unknown;
 }
 
-/** Builds a problem document; `type` is a stable URI derived from `code`. */
+/** Whether a request answered with `status` may succeed when sent again unchanged. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}
+
+/**
+ * Builds a problem document; `type` is a stable URI derived from `code`, `detail` defaults to the title and
+ * `retryable` follows the status unless `extra` says otherwise.
+ */
 export function problem(
   status: number,
   code: string,
@@ -21,7 +32,8 @@ export function problem(
     title,
     status,
     code,
-    ...(detail === undefined ? {} : { detail }),
+    detail: detail ?? title,
+    retryable: isRetryableStatus(status),
     ...extra,
   };
 }

@@ -50,6 +50,8 @@ export interface MailboxSyncState {
   syncState: 'initializing' | 'healthy' | 'lagging' | 'failed';
   /** When a sync last finished without error; null before the first. */
   lastSuccessfulSyncAt: number | null;
+  /** When its first full sync finished; null until then. */
+  initializedAt: number | null;
   /** Whether the mailbox shows an error from a failed sync (cleared by the next success). */
   hasError: boolean;
   /** Last committed Gmail historyId (decimal string); null until the first full sync finished. */

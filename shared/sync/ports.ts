@@ -78,7 +78,20 @@ export interface SyncRunRecord {
   nextCursor: string | null;
   startedAt: number;
   finishedAt: number;
-  outcome: 'succeeded' | 'busy' | 'retry_later' | 'reconnect_required' | 'lease_lost' | 'failed';
+  /**
+   * `busy`: the lease was held, so the run did nothing (the holder runs again for it);
+   * `dispatch_retry_exhausted`: Pub/Sub gave up delivering the dispatch (recorded from its dead letter).
+   */
+  outcome:
+    | 'succeeded'
+    | 'busy'
+    | 'retry_later'
+    | 'reconnect_required'
+    | 'lease_lost'
+    | 'failed'
+    | 'dispatch_retry_exhausted';
+  /** The lease owner that ran it; null for a run that never held the lease. */
+  leaseOwner?: string | null;
   counts: {
     pages: number;
     fetched: number;

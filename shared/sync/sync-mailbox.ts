@@ -245,7 +245,11 @@ async function applyHistory(run: Run, m: MailboxSyncState, mode: 'incremental' |
           ? {
               cursor: next,
               fullSync: null,
-              mailboxFields: healthy(run.now()),
+              // the first full sync's end is when the mailbox became initialized (a resync keeps that time)
+              mailboxFields: {
+                ...healthy(run.now()),
+                ...(m.initializedAt === null ? { initializedAt: run.now() } : {}),
+              },
               extraEvents: [
                 mailboxEvent(m, 'mailbox.synced', run.now(), `synced:${cp!.generation}`, {
                   reason: cp!.reason,
@@ -380,7 +384,23 @@ export async function syncMailbox(deps: SyncDeps, request: { mailboxId: string }
   if (mailbox.status !== 'active') return { outcome: 'skipped', runs: 0, cursor: mailbox.cursor };
   const owner = deps.ids.random('sync');
   const lease = await store.acquireLease(request.mailboxId, owner, clock.now(), opts.leaseTtlMs);
-  if (!lease) return { outcome: 'busy', runs: 0, cursor: mailbox.cursor };
+  if (!lease) {
+    // a contention is worth a record: observability counts them, and the holder runs again for it
+    const at = clock.now();
+    await store.recordRun({
+      id: deps.ids.random('run'),
+      mailboxId: request.mailboxId,
+      kind: mailbox.cursor === null || mailbox.fullSync ? 'initial' : 'incremental',
+      previousCursor: mailbox.cursor,
+      nextCursor: mailbox.cursor,
+      startedAt: at,
+      finishedAt: at,
+      outcome: 'busy',
+      leaseOwner: null,
+      counts: { pages: 0, fetched: 0, events: 0, messagesWritten: 0, messagesDeleted: 0 },
+    });
+    return { outcome: 'busy', runs: 0, cursor: mailbox.cursor };
+  }
 
   let run = new Run(
     deps,
@@ -402,6 +422,7 @@ export async function syncMailbox(deps: SyncDeps, request: { mailboxId: string }
         startedAt,
         finishedAt: clock.now(),
         outcome,
+        leaseOwner: run.lease.owner,
         counts: { ...run.counts },
         ...(error ? { error } : {}),
       });

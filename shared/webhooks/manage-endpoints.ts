@@ -13,7 +13,14 @@ import { generateWebhookSecret } from './sign.js';
 /** Body of `POST /v1/webhook-endpoints`. */
 export const CreateEndpointInput = v.strictObject({
   url: HttpUrl,
-  description: v.optional(v.pipe(v.string(), v.maxLength(500)), ''),
+  // null, as the seed API sends it, means none
+  description: v.optional(
+    v.pipe(
+      v.nullable(v.pipe(v.string(), v.maxLength(500))),
+      v.transform((d) => d ?? ''),
+    ),
+    '',
+  ),
   eventTypes: v.optional(EventTypeList, []),
   mailboxIds: v.optional(MailboxIdList, []),
 });
@@ -21,7 +28,12 @@ export const CreateEndpointInput = v.strictObject({
 /** Body of `PATCH /v1/webhook-endpoints/:id`. */
 export const UpdateEndpointInput = v.strictObject({
   url: v.optional(HttpUrl),
-  description: v.optional(v.pipe(v.string(), v.maxLength(500))),
+  description: v.optional(
+    v.pipe(
+      v.nullable(v.pipe(v.string(), v.maxLength(500))),
+      v.transform((d) => d ?? ''),
+    ),
+  ),
   eventTypes: v.optional(EventTypeList),
   mailboxIds: v.optional(MailboxIdList),
   status: v.optional(v.picklist(['enabled', 'disabled'])),

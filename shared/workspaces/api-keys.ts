@@ -22,9 +22,23 @@ export function publicApiKey(record: ApiKeyRecord): Omit<ApiKeyRecord, 'secretHa
   return rest;
 }
 
+const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** A key as the API and the CLI show it: no hash, times in ISO 8601. */
+export function apiKeyView(record: Omit<ApiKeyRecord, 'secretHash'>) {
+  const { secretHash: _hash, ...rest } = record as ApiKeyRecord;
+  return {
+    ...rest,
+    object: 'api_key' as const,
+    createdAt: new Date(record.createdAt).toISOString(),
+    lastUsedAt: isoOrNull(record.lastUsedAt),
+    revokedAt: isoOrNull(record.revokedAt),
+  };
+}
+
 /** The body `POST /v1/api-keys` answers for a new key; the CLI prints the same. */
-export function createdApiKeyView(issued: IssuedApiKey): IssuedApiKey['record'] & { apiKey: string } {
-  return { ...issued.record, apiKey: issued.apiKey };
+export function createdApiKeyView(issued: IssuedApiKey) {
+  return { ...apiKeyView(issued.record), apiKey: issued.apiKey };
 }
 
 /** Issues a new API key `mm_live_<keyId>_<secret>` for a workspace; the full key is returned only here. */

@@ -41,13 +41,18 @@ function parameters(schema: Schema | undefined, location: 'path' | 'query') {
 
 const problemSchema = {
   type: 'object',
-  required: ['type', 'title', 'status', 'code'],
+  required: ['type', 'title', 'status', 'code', 'detail', 'retryable'],
   properties: {
     type: { type: 'string' },
     title: { type: 'string' },
     status: { type: 'integer' },
     code: { type: 'string', description: 'Stable machine-readable error code.' },
     detail: { type: 'string' },
+    retryable: {
+      type: 'boolean',
+      description: 'Whether the same request may succeed when sent again later.',
+    },
+    resource: { type: 'object', additionalProperties: { type: 'string' } },
     errors: { type: 'array', items: { type: 'object' } },
   },
 };

@@ -21,11 +21,15 @@ export interface ConnectRouteDeps {
   httpsOnly?: boolean;
 }
 
-const ConnectSessionCreated = v.object({
-  id: v.string(),
-  connectUrl: v.pipe(v.string(), v.url()),
-  expiresAt: v.pipe(v.string(), v.isoTimestamp()),
-});
+const ConnectSessionCreated = v.pipe(
+  v.object({
+    id: v.string(),
+    object: v.literal('connect_session'),
+    connectUrl: v.pipe(v.string(), v.url()),
+    expiresAt: v.pipe(v.string(), v.isoTimestamp()),
+  }),
+  v.title('ConnectSession'),
+);
 
 export const createConnectSessionRoute = defineRoute<
   ConnectRouteDeps,
@@ -42,7 +46,10 @@ export const createConnectSessionRoute = defineRoute<
   body: CreateConnectSessionInput,
   responses: { 201: { description: 'Created', schema: ConnectSessionCreated } },
   async handle({ deps, workspaceId, body }) {
-    return { status: 201, body: await createConnectSession(deps, workspaceId, body) };
+    return {
+      status: 201,
+      body: { object: 'connect_session' as const, ...(await createConnectSession(deps, workspaceId, body)) },
+    };
   },
 });
 

@@ -1,11 +1,21 @@
 import * as v from 'valibot';
 import type { Clock } from '../../../shared/core/clock.js';
 import { problem } from '../../../shared/runtime/problem.js';
+import type { Delivery as StoredDelivery } from '../../../shared/webhooks/model.js';
 import type { WebhookStore } from '../../../shared/webhooks/ports.js';
-import { createdApiKeyView, issueApiKey, publicApiKey } from '../../../shared/workspaces/api-keys.js';
+import { apiKeyView, createdApiKeyView, issueApiKey } from '../../../shared/workspaces/api-keys.js';
 import type { WorkspaceStore } from '../../../shared/workspaces/ports.js';
 import { defineRoute } from '../http/route.js';
 import { Cursor, Id } from '../http/schemas.js';
+import { IsoTime, iso, listBody, listOf, NullableIsoTime } from '../http/views.js';
+
+const deliveryView = (d: StoredDelivery) => ({
+  ...d,
+  object: 'delivery' as const,
+  nextAttemptAt: iso(d.nextAttemptAt),
+  createdAt: iso(d.createdAt),
+  updatedAt: iso(d.updatedAt),
+});
 
 /** What the API-key and delivery routes need. */
 export interface KeysAndDeliveriesDeps {
@@ -16,12 +26,13 @@ export interface KeysAndDeliveriesDeps {
 
 const ApiKeyFields = v.object({
   keyId: v.string(),
+  object: v.literal('api_key'),
   workspaceId: v.string(),
   label: v.string(),
   prefix: v.string(),
-  createdAt: v.number(),
-  lastUsedAt: v.nullable(v.number()),
-  revokedAt: v.nullable(v.number()),
+  createdAt: IsoTime,
+  lastUsedAt: NullableIsoTime,
+  revokedAt: NullableIsoTime,
 });
 const ApiKey = v.pipe(ApiKeyFields, v.title('ApiKey'));
 /** Body of `POST /v1/api-keys`. */
@@ -30,29 +41,30 @@ export const CreateApiKeyInput = v.strictObject({
 });
 const DeliveryFields = v.object({
   id: v.string(),
+  object: v.literal('delivery'),
   endpointId: v.string(),
   mailboxId: v.string(),
   eventId: v.string(),
   eventType: v.string(),
   state: v.picklist(['pending', 'delivered', 'failed']),
   attempts: v.number(),
-  nextAttemptAt: v.nullable(v.number()),
+  nextAttemptAt: NullableIsoTime,
   lastStatus: v.nullable(v.union([v.number(), v.string()])),
   failureReason: v.optional(v.nullable(v.string())),
   replayId: v.optional(v.string()),
-  createdAt: v.number(),
-  updatedAt: v.number(),
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
 });
 const Delivery = v.pipe(DeliveryFields, v.title('Delivery'));
 const AttemptFields = v.object({
   attempt: v.number(),
-  at: v.number(),
+  at: IsoTime,
   durationMs: v.number(),
   status: v.union([v.number(), v.picklist(['timeout', 'network_error', 'refused'])]),
   outcome: v.picklist(['delivered', 'retry', 'failed', 'endpoint_gone']),
   responseSnippet: v.string(),
   error: v.optional(v.nullable(v.string())),
-  nextAttemptAt: v.nullable(v.number()),
+  nextAttemptAt: NullableIsoTime,
 });
 const Attempt = v.pipe(AttemptFields, v.title('DeliveryAttempt'));
 const notFound = (what: string) => ({
@@ -84,11 +96,11 @@ export const keyAndDeliveryRoutes = [
     summary: 'List this workspace’s API keys (prefix, label, last use, revocation)',
     tag: 'API keys',
     auth: 'apiKey',
-    responses: { 200: { description: 'Keys', schema: v.object({ data: v.array(ApiKey) }) } },
+    responses: { 200: { description: 'Keys', schema: listOf(ApiKey) } },
     async handle({ deps, workspaceId }) {
       return {
         status: 200,
-        body: { data: (await deps.workspaces.listApiKeys(workspaceId)).map(publicApiKey) },
+        body: listBody((await deps.workspaces.listApiKeys(workspaceId)).map(apiKeyView), null),
       };
     },
   }),
@@ -118,13 +130,13 @@ export const keyAndDeliveryRoutes = [
     responses: {
       200: {
         description: 'A page of deliveries, newest first',
-        schema: v.object({ data: v.array(Delivery), nextCursor: v.nullable(v.string()) }),
+        schema: listOf(Delivery),
       },
     },
     async handle({ deps, workspaceId, query }) {
       const { limit, cursor, ...filter } = query;
       const page = await deps.webhooks.listDeliveries(workspaceId, filter, limit, cursor);
-      return { status: 200, body: { data: page.data, nextCursor: page.next } };
+      return { status: 200, body: listBody(page.data.map(deliveryView), page.next) };
     },
   }),
   defineRoute<KeysAndDeliveriesDeps, ReturnType<typeof deliveryParams>>({
@@ -146,7 +158,14 @@ export const keyAndDeliveryRoutes = [
       if (!found || found.workspaceId !== workspaceId) return notFound('delivery');
       return {
         status: 200,
-        body: { ...found, attemptLog: await deps.webhooks.listAttempts(params.deliveryId) },
+        body: {
+          ...deliveryView(found),
+          attemptLog: (await deps.webhooks.listAttempts(params.deliveryId)).map((a) => ({
+            ...a,
+            at: iso(a.at),
+            nextAttemptAt: iso(a.nextAttemptAt),
+          })),
+        },
       };
     },
   }),

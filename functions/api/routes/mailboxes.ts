@@ -5,6 +5,8 @@ import { type DeleteMailboxDeps, deleteMailbox } from '../../../shared/mailboxes
 import { problem } from '../../../shared/runtime/problem.js';
 import { defineRoute } from '../http/route.js';
 import { Cursor, Id } from '../http/schemas.js';
+import { listBody, listOf } from '../http/views.js';
+import { Mailbox, mailboxView } from './mailbox-views.js';
 
 /** What the mailbox routes need. */
 export interface MailboxRouteDeps extends DeleteMailboxDeps {
@@ -21,22 +23,7 @@ const Limit = v.optional(
   ),
   '50',
 );
-const MailboxFields = v.object({
-  id: v.string(),
-  workspaceId: v.string(),
-  tenantExternalId: v.string(),
-  mailboxExternalId: v.string(),
-  emailAddress: v.string(),
-  status: v.string(),
-  syncState: v.string(),
-  watchState: v.string(),
-  watchExpiresAt: v.nullable(v.number()),
-  cursor: v.nullable(v.string()),
-  lastSuccessfulSyncAt: v.nullable(v.number()),
-  lastError: v.unknown(),
-  createdAt: v.number(),
-});
-const Mailbox = v.pipe(MailboxFields, v.title('Mailbox'));
+
 const notFound = () => ({
   status: 404,
   body: problem(404, 'not_found', 'Not found', 'No such mailbox in this workspace.'),
@@ -54,12 +41,19 @@ export const mailboxRoutes = [
     responses: {
       200: {
         description: 'A page of mailboxes',
-        schema: v.object({ data: v.array(Mailbox), nextCursor: v.nullable(v.string()) }),
+        schema: listOf(Mailbox),
       },
     },
     async handle({ deps, workspaceId, query }) {
       const page = await deps.reads.listMailboxes(workspaceId, query.limit, query.cursor);
-      return { status: 200, body: { data: page.data, nextCursor: page.next } };
+      const now = deps.clock.now();
+      return {
+        status: 200,
+        body: listBody(
+          page.data.map((m) => mailboxView(m, now)),
+          page.next,
+        ),
+      };
     },
   }),
   defineRoute<MailboxRouteDeps, ReturnType<typeof idParams>>({
@@ -73,7 +67,7 @@ export const mailboxRoutes = [
     responses: { 200: { description: 'Mailbox', schema: Mailbox } },
     async handle({ deps, workspaceId, params }) {
       const m = await deps.reads.getMailbox(workspaceId, params.mailboxId);
-      return m ? { status: 200, body: m } : notFound();
+      return m ? { status: 200, body: mailboxView(m, deps.clock.now()) } : notFound();
     },
   }),
   defineRoute<MailboxRouteDeps, ReturnType<typeof idParams>>({
@@ -89,14 +83,17 @@ export const mailboxRoutes = [
       204: { description: 'Deleted, nothing of it is left' },
       202: {
         description: 'Deleting: syncs have stopped and the rest of the purge finishes in the background',
-        schema: v.object({ id: v.string(), status: v.literal('deleting') }),
+        schema: v.object({ id: v.string(), object: v.literal('mailbox'), status: v.literal('deleting') }),
       },
     },
     async handle({ deps, workspaceId, params }) {
       const result = await deleteMailbox(deps, { workspaceId, mailboxId: params.mailboxId });
       if (result.outcome === 'not_found') return notFound();
       if (result.outcome === 'deleted') return { status: 204 };
-      return { status: 202, body: { id: params.mailboxId, status: 'deleting' } };
+      return {
+        status: 202,
+        body: { id: params.mailboxId, object: 'mailbox' as const, status: 'deleting' as const },
+      };
     },
   }),
   defineRoute<MailboxRouteDeps, ReturnType<typeof idParams>, ReturnType<typeof eventsQuery>>({
@@ -111,7 +108,11 @@ export const mailboxRoutes = [
     responses: {
       200: {
         description: 'Events',
-        schema: v.object({ data: v.array(MailmonEventSchema), nextAfterSeq: v.nullable(v.number()) }),
+        schema: v.object({
+          object: v.literal('list'),
+          data: v.array(MailmonEventSchema),
+          nextAfterSeq: v.nullable(v.number()),
+        }),
       },
     },
     async handle({ deps, workspaceId, params, query }) {
@@ -120,6 +121,7 @@ export const mailboxRoutes = [
       return {
         status: 200,
         body: {
+          object: 'list' as const,
           data: events,
           nextAfterSeq: events.length === query.limit ? events[events.length - 1]!.seq : null,
         },

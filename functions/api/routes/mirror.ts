@@ -1,8 +1,11 @@
 import * as v from 'valibot';
 import type { FirestoreReadModel } from '../../../shared/adapters/firestore/firestore-read-model.js';
+import { parseResourceId } from '../../../shared/events/resource-ids.js';
 import { problem } from '../../../shared/runtime/problem.js';
 import { defineRoute, type Route } from '../http/route.js';
 import { Cursor, Id } from '../http/schemas.js';
+import { listBody, listOf } from '../http/views.js';
+import { Message, messageView, Thread, threadView } from './mirror-views.js';
 
 /** What the message and thread routes need. */
 export interface MirrorRouteDeps {
@@ -31,48 +34,19 @@ const ListQuery = v.strictObject({
   ),
   cursor: v.optional(Cursor),
 });
-const GetQuery = v.strictObject({ mailboxId: Id });
-const MessageFields = v.object({
-  id: v.string(),
-  mailboxId: v.string(),
-  threadId: v.string(),
-  labelIds: v.array(v.string()),
-  subject: v.string(),
-  from: v.string(),
-  to: v.array(v.string()),
-  cc: v.array(v.string()),
-  snippet: v.string(),
-  receivedAt: v.number(),
-  sizeEstimate: v.number(),
-  attachments: v.array(v.object({ filename: v.string(), mimeType: v.string(), size: v.number() })),
-});
-const Message = v.pipe(MessageFields, v.title('Message'));
-const ThreadFields = v.object({
-  id: v.string(),
-  mailboxId: v.string(),
-  messageIds: v.array(v.string()),
-  labelIds: v.array(v.string()),
-  messageCount: v.number(),
-  subject: v.string(),
-  snippet: v.string(),
-  lastMessageAt: v.number(),
-});
-const Thread = v.pipe(ThreadFields, v.title('Thread'));
+const GetQuery = v.strictObject({ mailboxId: v.optional(Id) });
 const Params = v.object({ id: Id });
 
 function mirrorRoutes(
   kind: 'messages' | 'threads',
   tag: string,
   schema: typeof Message | typeof Thread,
+  view: (d: Record<string, unknown> & { mailboxId: string }) => unknown,
 ): Route<MirrorRouteDeps>[] {
+  const prefix = kind === 'messages' ? 'msg' : 'thr';
   const notFound = {
     status: 404,
-    body: problem(
-      404,
-      'not_found',
-      'Not found',
-      `No such ${kind.slice(0, -1)} in that mailbox of this workspace.`,
-    ),
+    body: problem(404, 'not_found', 'Not found', `No such ${kind.slice(0, -1)} in this workspace.`),
   };
   return [
     defineRoute<MirrorRouteDeps, undefined, typeof ListQuery>({
@@ -86,10 +60,7 @@ function mirrorRoutes(
       responses: {
         200: {
           description: 'A page',
-          schema: v.object({
-            data: v.array(schema),
-            nextCursor: v.nullable(v.string()),
-          }),
+          schema: listOf(schema),
         },
       },
       async handle({ deps, workspaceId, query }) {
@@ -104,28 +75,39 @@ function mirrorRoutes(
           query.limit,
           query.cursor,
         );
-        return page ? { status: 200, body: { data: page.data, nextCursor: page.next } } : notFound;
+        return page
+          ? {
+              status: 200,
+              body: listBody(
+                page.data.map((d) => view(d as Parameters<typeof view>[0])),
+                page.next,
+              ),
+            }
+          : notFound;
       },
     }),
     defineRoute<MirrorRouteDeps, typeof Params, typeof GetQuery>({
       method: 'GET',
       path: `/v1/${kind}/:id`,
       operationId: `get${tag}`,
-      summary: `Get one mirrored ${kind.slice(0, -1)} (metadata only, no bodies)`,
+      summary: `Get one mirrored ${kind.slice(0, -1)} by its Mailmon id (metadata only, no bodies)`,
       tag,
       auth: 'apiKey',
       params: Params,
       query: GetQuery,
       responses: { 200: { description: tag, schema } },
       async handle({ deps, workspaceId, params, query }) {
-        const found = await deps.reads.getMirrored(workspaceId, kind, query.mailboxId, params.id);
-        return found ? { status: 200, body: found } : notFound;
+        // the id names its mailbox; a mailboxId given as well must be that one
+        const named = parseResourceId(prefix, params.id);
+        if (!named || (query.mailboxId !== undefined && query.mailboxId !== named.mailboxId)) return notFound;
+        const found = await deps.reads.getMirrored(workspaceId, kind, named.mailboxId, named.providerId);
+        return found ? { status: 200, body: view(found as Parameters<typeof view>[0]) } : notFound;
       },
     }),
   ];
 }
 
 export const messageAndThreadRoutes = [
-  ...mirrorRoutes('messages', 'Message', Message),
-  ...mirrorRoutes('threads', 'Thread', Thread),
+  ...mirrorRoutes('messages', 'Message', Message, messageView),
+  ...mirrorRoutes('threads', 'Thread', Thread, threadView),
 ];

@@ -5,6 +5,14 @@ import type { Clock } from '../../../shared/core/clock.js';
 import { problem } from '../../../shared/runtime/problem.js';
 import { defineRoute } from '../http/route.js';
 import { Cursor, Id } from '../http/schemas.js';
+import { ErrorDetail, errorDetail, iso, listBody, listOf, NullableIsoTime } from '../http/views.js';
+import { retriedByItself } from './mailbox-views.js';
+import {
+  MailboxObservability,
+  mailboxObservabilityView,
+  SyncRun,
+  syncRunView,
+} from './observability-views.js';
 
 /** What the sync-run and observability routes need. */
 export interface ObservabilityRouteDeps {
@@ -27,51 +35,35 @@ const PageQuery = v.strictObject({
   ),
   cursor: v.optional(Cursor),
 });
-const SyncRunFields = v.object({
-  id: v.string(),
-  mailboxId: v.string(),
-  kind: v.picklist(['initial', 'incremental', 'resync']),
-  previousCursor: v.nullable(v.string()),
-  nextCursor: v.nullable(v.string()),
-  startedAt: v.number(),
-  finishedAt: v.number(),
-  outcome: v.picklist(['succeeded', 'busy', 'retry_later', 'reconnect_required', 'lease_lost', 'failed']),
-  counts: v.object({
-    pages: v.number(),
-    fetched: v.number(),
-    events: v.number(),
-    messagesWritten: v.number(),
-    messagesDeleted: v.number(),
-  }),
-  error: v.optional(v.string()),
-});
-const SyncRun = v.pipe(SyncRunFields, v.title('SyncRun'));
+
 const Counts = v.object({ total: v.number(), pendingFanOut: v.number() });
 const DeliveryCountsFields = v.object({
   pending: v.number(),
   delivered: v.number(),
   failed: v.number(),
-  oldestPendingDueAt: v.nullable(v.number()),
+  oldestPendingDueAt: NullableIsoTime,
 });
 const DeliveryCounts = v.pipe(DeliveryCountsFields, v.title('DeliveryCounts'));
 const MailboxHealthFields = v.object({
+  object: v.literal('mailbox_health'),
   mailboxId: v.string(),
   status: v.string(),
   syncState: v.string(),
   watchState: v.string(),
-  watchExpiresAt: v.nullable(v.number()),
+  watchExpiresAt: NullableIsoTime,
   cursor: v.nullable(v.string()),
   latestKnownHistoryId: v.nullable(v.string()),
   cursorLagHistoryIds: v.nullable(v.number()),
-  lastSuccessfulSyncAt: v.nullable(v.number()),
+  lastSuccessfulSyncAt: NullableIsoTime,
   msSinceLastSync: v.nullable(v.number()),
-  lastError: v.unknown(),
+  lastError: v.nullable(ErrorDetail),
   lastRun: v.nullable(SyncRun),
   events: Counts,
   deliveries: DeliveryCounts,
 });
 const MailboxHealth = v.pipe(MailboxHealthFields, v.title('MailboxHealth'));
 const WorkspaceHealthFields = v.object({
+  object: v.literal('workspace_observability'),
   mailboxes: v.object({
     total: v.number(),
     byStatus: v.record(v.string(), v.number()),
@@ -100,12 +92,12 @@ export const observabilityRoutes = [
     responses: {
       200: {
         description: 'A page of sync runs',
-        schema: v.object({ data: v.array(SyncRun), nextCursor: v.nullable(v.string()) }),
+        schema: listOf(SyncRun),
       },
     },
     async handle({ deps, workspaceId, params, query }) {
       const page = await deps.reads.listSyncRuns(workspaceId, params.mailboxId, query.limit, query.cursor);
-      return page ? { status: 200, body: { data: page.data, nextCursor: page.next } } : notFound();
+      return page ? { status: 200, body: listBody(page.data.map(syncRunView), page.next) } : notFound();
     },
   }),
   defineRoute<ObservabilityRouteDeps, typeof Params>({
@@ -119,7 +111,37 @@ export const observabilityRoutes = [
     responses: { 200: { description: 'Mailbox health', schema: MailboxHealth } },
     async handle({ deps, workspaceId, params }) {
       const health = await deps.observability.mailboxHealth(workspaceId, params.mailboxId, deps.clock.now());
-      return health ? { status: 200, body: health } : notFound();
+      if (!health) return notFound();
+      return {
+        status: 200,
+        body: {
+          object: 'mailbox_health' as const,
+          ...health,
+          watchExpiresAt: iso(health.watchExpiresAt),
+          lastSuccessfulSyncAt: iso(health.lastSuccessfulSyncAt),
+          lastError: errorDetail(health.lastError as Parameters<typeof errorDetail>[0], retriedByItself),
+          lastRun: health.lastRun ? syncRunView(health.lastRun) : null,
+          deliveries: { ...health.deliveries, oldestPendingDueAt: iso(health.deliveries.oldestPendingDueAt) },
+        },
+      };
+    },
+  }),
+  defineRoute<ObservabilityRouteDeps, typeof Params>({
+    method: 'GET',
+    path: '/v1/mailboxes/:mailboxId/observability',
+    operationId: 'getMailboxObservability',
+    summary:
+      'A mailbox’s observability: lag, cursor movement, lease holder with contention and lease losses over 24 hours, deliveries per endpoint, latest sync run',
+    tag: 'Observability',
+    auth: 'apiKey',
+    params: Params,
+    responses: { 200: { description: 'Mailbox observability', schema: MailboxObservability } },
+    async handle({ deps, workspaceId, params }) {
+      const now = deps.clock.now();
+      const gathered = await deps.observability.mailboxObservability(workspaceId, params.mailboxId, now);
+      return gathered
+        ? { status: 200, body: mailboxObservabilityView(params.mailboxId, gathered, now) }
+        : notFound();
     },
   }),
   defineRoute<ObservabilityRouteDeps>({
@@ -131,7 +153,15 @@ export const observabilityRoutes = [
     auth: 'apiKey',
     responses: { 200: { description: 'Workspace health', schema: WorkspaceHealth } },
     async handle({ deps, workspaceId }) {
-      return { status: 200, body: await deps.observability.workspaceHealth(workspaceId) };
+      const health = await deps.observability.workspaceHealth(workspaceId);
+      return {
+        status: 200,
+        body: {
+          object: 'workspace_observability' as const,
+          ...health,
+          deliveries: { ...health.deliveries, oldestPendingDueAt: iso(health.deliveries.oldestPendingDueAt) },
+        },
+      };
     },
   }),
 ];

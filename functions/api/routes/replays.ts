@@ -3,6 +3,7 @@ import type { Clock } from '../../../shared/core/clock.js';
 import type { Ids } from '../../../shared/core/ids.js';
 import { problem } from '../../../shared/runtime/problem.js';
 import type { TaskQueue } from '../../../shared/tasks/task-queue.js';
+import type { MailboxReads } from '../../../shared/webhooks/check-mailboxes.js';
 import type { WebhookStore } from '../../../shared/webhooks/ports.js';
 import { cancelReplay } from '../../../shared/webhooks/replays/cancel-replay.js';
 import { CreateReplayInput, createReplay } from '../../../shared/webhooks/replays/create-replay.js';
@@ -11,6 +12,7 @@ import type { ReplayStore } from '../../../shared/webhooks/replays/ports.js';
 import type { SubscriptionStore } from '../../../shared/webhooks/subscriptions/ports.js';
 import { defineRoute } from '../http/route.js';
 import { Cursor, Id } from '../http/schemas.js';
+import { Count, IsoTime, iso, listBody, listOf, NullableIsoTime } from '../http/views.js';
 
 /** What the replay routes need. */
 export interface ReplayRouteDeps {
@@ -22,6 +24,7 @@ export interface ReplayRouteDeps {
   ids: Ids;
   /** The `deliverWebhook` URL delivery tasks call. */
   deliverUrl: string;
+  reads: MailboxReads;
 }
 
 const Params = v.object({ replayId: Id });
@@ -38,44 +41,89 @@ const ListQuery = v.strictObject({
   ),
   cursor: v.optional(Cursor),
 });
-const ReplayFields = v.object({
-  id: v.string(),
-  workspaceId: v.string(),
-  endpointId: v.string(),
-  from: v.nullable(v.string()),
-  to: v.nullable(v.string()),
-  eventIds: v.nullable(v.array(v.string())),
-  state: v.pipe(
-    v.picklist(['running', 'completed', 'cancelled']),
-    v.description(
-      '`running` until every selected event has a delivery and all of them have settled; `completed` after',
+const Replay = v.pipe(
+  v.object({
+    id: v.string(),
+    object: v.literal('replay'),
+    workspaceId: v.string(),
+    status: v.pipe(
+      v.picklist(['queued', 'running', 'completed', 'failed', 'cancelled']),
+      v.description('queued until its first delivery exists; running until every one has settled'),
     ),
-  ),
-  enqueued: v.number(),
-  progress: v.object({
-    total: v.nullable(v.number()),
+    mailboxId: v.pipe(
+      v.nullable(v.string()),
+      v.description('the one mailbox a window replay covers; null for all'),
+    ),
+    webhookEndpointId: v.string(),
+    endpointId: v.string(),
+    startTime: NullableIsoTime,
+    endTime: NullableIsoTime,
+    from: NullableIsoTime,
+    to: NullableIsoTime,
+    eventIds: v.nullable(v.array(v.string())),
+    eventsReplayed: v.nullable(Count),
+    state: v.pipe(
+      v.picklist(['running', 'completed', 'cancelled']),
+      v.description(
+        '`running` until every selected event has a delivery and all of them have settled; `completed` after',
+      ),
+    ),
     enqueued: v.number(),
-    pending: v.number(),
-    delivered: v.number(),
-    failed: v.number(),
+    progress: v.object({
+      total: v.nullable(v.number()),
+      enqueued: v.number(),
+      pending: v.number(),
+      delivered: v.number(),
+      failed: v.number(),
+    }),
+    lastError: v.nullable(v.string()),
+    createdAt: IsoTime,
+    startedAt: NullableIsoTime,
+    updatedAt: IsoTime,
+    dispatchedAt: v.pipe(
+      NullableIsoTime,
+      v.description(
+        'When every selected event had its delivery; the replay completes once they have settled',
+      ),
+    ),
+    completedAt: NullableIsoTime,
+    cancelledAt: NullableIsoTime,
   }),
-  createdAt: v.number(),
-  updatedAt: v.number(),
-  dispatchedAt: v.pipe(
-    v.nullable(v.number()),
-    v.description('When every selected event had its delivery; the replay completes once they have settled'),
-  ),
-  completedAt: v.nullable(v.number()),
-  cancelledAt: v.nullable(v.number()),
-});
-const Replay = v.pipe(ReplayFields, v.title('Replay'));
+  v.title('Replay'),
+);
 const notFound = () => ({
   status: 404,
   body: problem(404, 'not_found', 'Not found', 'No such replay in this workspace.'),
 });
 
-async function view(deps: ReplayRouteDeps, replay: ReplayModel) {
-  return publicReplay(replay, await deps.replays.progress(replay.id));
+async function view(deps: ReplayRouteDeps, replay: ReplayModel): Promise<v.InferOutput<typeof Replay>> {
+  const shown = publicReplay(replay, await deps.replays.progress(replay.id));
+  const { failed } = shown.progress;
+  return {
+    ...shown,
+    object: 'replay',
+    status:
+      shown.state === 'cancelled'
+        ? 'cancelled'
+        : shown.state === 'completed'
+          ? 'completed'
+          : shown.enqueued === 0
+            ? 'queued'
+            : 'running',
+    webhookEndpointId: shown.endpointId,
+    startTime: shown.from,
+    endTime: shown.to,
+    eventsReplayed: shown.enqueued,
+    lastError:
+      failed > 0 ? `${failed} of its deliveries failed; see GET /v1/deliveries?replayId=${shown.id}` : null,
+    createdAt: iso(shown.createdAt),
+    // dispatch starts as the replay is created
+    startedAt: iso(shown.createdAt),
+    updatedAt: iso(shown.updatedAt),
+    dispatchedAt: iso(shown.dispatchedAt),
+    completedAt: iso(shown.completedAt),
+    cancelledAt: iso(shown.cancelledAt),
+  };
 }
 
 export const replayRoutes = [
@@ -84,7 +132,7 @@ export const replayRoutes = [
     path: '/v1/replays',
     operationId: 'createReplay',
     summary:
-      'Re-send past events to one endpoint, by time window (`from`, `to`) or `eventIds`, with their original `webhook-id`; a replay overlapping a running one to the same endpoint is refused',
+      'Re-send past events to one endpoint, by time window (`from`, `to`, optionally of one `mailboxId`) or `eventIds`, with their original `webhook-id`; a replay overlapping a running one to the same endpoint is refused',
     tag: 'Replays',
     auth: 'apiKey',
     body: CreateReplayInput,
@@ -119,14 +167,14 @@ export const replayRoutes = [
     responses: {
       200: {
         description: 'A page of replays',
-        schema: v.object({ data: v.array(Replay), nextCursor: v.nullable(v.string()) }),
+        schema: listOf(Replay),
       },
     },
     async handle({ deps, workspaceId, query }) {
       const page = await deps.replays.list(workspaceId, query.limit, query.cursor);
       return {
         status: 200,
-        body: { data: await Promise.all(page.data.map((r) => view(deps, r))), nextCursor: page.next },
+        body: listBody(await Promise.all(page.data.map((r) => view(deps, r))), page.next),
       };
     },
   }),

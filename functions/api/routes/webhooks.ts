@@ -16,6 +16,8 @@ import type { WebhookStore } from '../../../shared/webhooks/ports.js';
 import type { SubscriptionStore } from '../../../shared/webhooks/subscriptions/ports.js';
 import { defineRoute } from '../http/route.js';
 import { Id } from '../http/schemas.js';
+import { listBody, listOf } from '../http/views.js';
+import { Endpoint, type EndpointDeliveries, EndpointWithSecret, endpointView } from './webhook-views.js';
 
 /** What the webhook routes need. */
 export interface WebhookRouteDeps {
@@ -27,29 +29,16 @@ export interface WebhookRouteDeps {
   ids: Ids;
   /** Only https endpoint URLs are accepted (gcp mode). */
   httpsOnly?: boolean;
+  /** An endpoint's newest delivered and failed deliveries, for its delivery health. */
+  observability: { latestDeliveries(workspaceId: string, endpointId: string): Promise<EndpointDeliveries> };
+}
+
+async function shown(deps: WebhookRouteDeps, e: ReturnType<typeof publicEndpoint>) {
+  return endpointView(e, await deps.observability.latestDeliveries(e.workspaceId, e.id));
 }
 
 const IdParams = v.object({ id: Id });
-const EndpointFields = v.object({
-  id: v.string(),
-  workspaceId: v.string(),
-  url: v.string(),
-  description: v.string(),
-  eventTypes: v.array(v.string()),
-  mailboxIds: v.array(v.string()),
-  status: v.picklist(['enabled', 'disabled']),
-  disabledReason: v.nullable(v.string()),
-  failingSince: v.nullable(v.number()),
-  secretCount: v.number(),
-  createdAt: v.number(),
-  updatedAt: v.number(),
-});
-const Endpoint = v.pipe(EndpointFields, v.title('WebhookEndpoint'));
-const EndpointWithSecretFields = v.object({
-  ...EndpointFields.entries,
-  secret: v.pipe(v.string(), v.startsWith('whsec_')),
-});
-const EndpointWithSecret = v.pipe(EndpointWithSecretFields, v.title('WebhookEndpointWithSecret'));
+
 const notFound = () => ({
   status: 404,
   body: problem(404, 'not_found', 'Not found', 'No such webhook endpoint in this workspace.'),
@@ -66,7 +55,8 @@ export const webhookRoutes = [
     body: CreateEndpointInput,
     responses: { 201: { description: 'Created', schema: EndpointWithSecret } },
     async handle({ deps, workspaceId, body }) {
-      return { status: 201, body: await createEndpoint(deps, workspaceId, body) };
+      const { secret, ...created } = await createEndpoint(deps, workspaceId, body);
+      return { status: 201, body: { ...(await shown(deps, created)), secret } };
     },
   }),
   defineRoute<WebhookRouteDeps>({
@@ -76,11 +66,12 @@ export const webhookRoutes = [
     summary: 'List the workspace’s webhook endpoints',
     tag: 'Webhooks',
     auth: 'apiKey',
-    responses: { 200: { description: 'Endpoints', schema: v.object({ data: v.array(Endpoint) }) } },
+    responses: { 200: { description: 'Endpoints', schema: listOf(Endpoint) } },
     async handle({ deps, workspaceId }) {
+      const endpoints = await deps.webhooks.listEndpoints(workspaceId);
       return {
         status: 200,
-        body: { data: (await deps.webhooks.listEndpoints(workspaceId)).map(publicEndpoint) },
+        body: listBody(await Promise.all(endpoints.map((e) => shown(deps, publicEndpoint(e)))), null),
       };
     },
   }),
@@ -95,7 +86,7 @@ export const webhookRoutes = [
     responses: { 200: { description: 'Endpoint', schema: Endpoint } },
     async handle({ deps, workspaceId, params }) {
       const e = await deps.webhooks.getEndpoint(workspaceId, params.id);
-      return e ? { status: 200, body: publicEndpoint(e) } : notFound();
+      return e ? { status: 200, body: await shown(deps, publicEndpoint(e)) } : notFound();
     },
   }),
   defineRoute<WebhookRouteDeps, typeof IdParams, undefined, typeof UpdateEndpointInput>({
@@ -110,7 +101,7 @@ export const webhookRoutes = [
     responses: { 200: { description: 'Updated', schema: Endpoint } },
     async handle({ deps, workspaceId, params, body }) {
       const updated = await updateEndpointSettings(deps, workspaceId, params.id, body);
-      return updated ? { status: 200, body: updated } : notFound();
+      return updated ? { status: 200, body: await shown(deps, updated) } : notFound();
     },
   }),
   defineRoute<WebhookRouteDeps, typeof IdParams>({
@@ -140,7 +131,9 @@ export const webhookRoutes = [
     responses: { 200: { description: 'Rotated', schema: EndpointWithSecret } },
     async handle({ deps, workspaceId, params }) {
       const rotated = await rotateEndpointSecret(deps, workspaceId, params.id);
-      return rotated ? { status: 200, body: rotated } : notFound();
+      if (!rotated) return notFound();
+      const { secret, ...endpoint } = rotated;
+      return { status: 200, body: { ...(await shown(deps, endpoint)), secret } };
     },
   }),
 ];

@@ -125,6 +125,83 @@ export class FirestoreObservability {
     };
   }
 
+  /**
+   * What the mailbox observability route shows, as stored (epoch ms): the mailbox, its lease, its newest sync
+   * run and the newest one that moved the cursor, lease contention and losses of the last 24 hours, and per
+   * endpoint of the workspace this mailbox's delivery counts. Undefined when the mailbox is not the workspace's.
+   */
+  async mailboxObservability(workspaceId: string, mailboxId: string, now: number) {
+    const ref = this.db.collection('mailboxes').doc(mailboxId);
+    const snap = await ref.get();
+    if (!snap.exists || snap.get('workspaceId') !== workspaceId) return undefined;
+    const runs = ref.collection('syncRuns');
+    const since = now - 24 * 60 * 60 * 1000;
+    const within = (outcome: string) => runs.where('outcome', '==', outcome).where('startedAt', '>=', since);
+    const [lease, latest, contention, lastContention, losses, lastLoss, endpoints] = await Promise.all([
+      ref.collection('lease').doc('current').get(),
+      runs.orderBy('startedAt', 'desc').limit(20).get(),
+      this.count(within('busy')),
+      within('busy').orderBy('startedAt', 'desc').limit(1).get(),
+      this.count(within('lease_lost')),
+      within('lease_lost').orderBy('startedAt', 'desc').limit(1).get(),
+      this.db.collection('webhookEndpoints').where('workspaceId', '==', workspaceId).get(),
+    ]);
+    const runOf = (d: FirebaseFirestore.QueryDocumentSnapshot) => {
+      const { expireAt: _ttl, ...run } = d.data();
+      return run;
+    };
+    const recent = latest.docs.map(runOf);
+    const deliveries = this.db.collection('deliveries').where('mailboxId', '==', mailboxId);
+    const perEndpoint = await Promise.all(
+      endpoints.docs.map(async (e) => {
+        const mine = deliveries.where('endpointId', '==', e.id);
+        const [pending, failed, delivered] = await Promise.all([
+          this.count(mine.where('state', '==', 'pending')),
+          this.count(mine.where('state', '==', 'failed')),
+          mine.where('state', '==', 'delivered').orderBy('createdAt', 'desc').limit(1).get(),
+        ]);
+        const lastFailed =
+          failed > 0
+            ? await mine.where('state', '==', 'failed').orderBy('createdAt', 'desc').limit(1).get()
+            : undefined;
+        return {
+          endpoint: e.data(),
+          endpointId: e.id,
+          pending,
+          failed,
+          lastDelivered: delivered.docs[0]?.data(),
+          lastFailed: lastFailed?.docs[0]?.data(),
+        };
+      }),
+    );
+    const l = lease.data();
+    return {
+      mailbox: snap.data()!,
+      lease: l && !l.released && typeof l.expiresAt === 'number' && l.expiresAt > now ? l : undefined,
+      latestRun: recent[0],
+      latestAdvance: recent.find((r) => r.nextCursor !== null && r.nextCursor !== r.previousCursor),
+      contention: {
+        count: contention,
+        latestAt: lastContention.docs[0]?.get('startedAt') as number | undefined,
+      },
+      leaseLoss: { count: losses, latestAt: lastLoss.docs[0]?.get('startedAt') as number | undefined },
+      endpoints: perEndpoint,
+    };
+  }
+
+  /** An endpoint's newest delivered and newest failed delivery (as stored), for its delivery health. */
+  async latestDeliveries(workspaceId: string, endpointId: string) {
+    const mine = this.db
+      .collection('deliveries')
+      .where('workspaceId', '==', workspaceId)
+      .where('endpointId', '==', endpointId);
+    const [delivered, failed] = await Promise.all([
+      mine.where('state', '==', 'delivered').orderBy('createdAt', 'desc').limit(1).get(),
+      mine.where('state', '==', 'failed').orderBy('createdAt', 'desc').limit(1).get(),
+    ]);
+    return { delivered: delivered.docs[0]?.data(), failed: failed.docs[0]?.data() };
+  }
+
   /** The workspace's mailboxes, events, delivery backlog and endpoints, counted. */
   async workspaceHealth(workspaceId: string): Promise<WorkspaceHealth> {
     const mailboxes = this.db.collection('mailboxes').where('workspaceId', '==', workspaceId);

@@ -17,6 +17,7 @@ export interface MailboxView {
   watchExpiresAt: number | null;
   cursor: string | null;
   lastSuccessfulSyncAt: number | null;
+  initializedAt: number | null;
   lastError: unknown;
   createdAt: number;
 }
@@ -34,14 +35,15 @@ function view(id: string, d: FirebaseFirestore.DocumentData): MailboxView {
     watchExpiresAt: d.watchExpiresAt ?? null,
     cursor: d.cursor ?? null,
     lastSuccessfulSyncAt: d.lastSuccessfulSyncAt ?? null,
+    initializedAt: d.initializedAt ?? null,
     lastError: d.lastError ?? null,
     createdAt: d.createdAt ?? 0,
   };
 }
 
-/** A mirrored message or thread as the API shows it: sync bookkeeping stripped, its mailbox named. */
+/** A mirrored message or thread as stored (sync bookkeeping stripped), with its mailbox named. */
 function mirrorView(mailboxId: string, d: FirebaseFirestore.DocumentData): Record<string, unknown> {
-  const { generation: _g, members: _m, workspaceId: _w, ...rest } = d;
+  const { generation: _g, workspaceId: _w, ...rest } = d;
   return { ...rest, mailboxId };
 }
 

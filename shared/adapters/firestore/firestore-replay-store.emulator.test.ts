@@ -9,6 +9,7 @@ import { cancelReplay } from '../../webhooks/replays/cancel-replay.js';
 import { createReplay } from '../../webhooks/replays/create-replay.js';
 import { dispatchReplay, dispatchReplays } from '../../webhooks/replays/dispatch-replays.js';
 import { webhookEndpointFixture } from '../../webhooks/testing/webhook-endpoint-fixture.js';
+import { FirestoreReadModel } from './firestore-read-model.js';
 import { FirestoreReplayStore } from './firestore-replay-store.js';
 import { FirestoreSubscriptionStore } from './firestore-subscription-store.js';
 import { FirestoreWebhookStore } from './firestore-webhook-store.js';
@@ -49,6 +50,7 @@ function deps(batch = 200) {
     replays: new FirestoreReplayStore(db),
     webhooks: new FirestoreWebhookStore(db),
     subscriptions: new FirestoreSubscriptionStore(db),
+    reads: new FirestoreReadModel(db),
     tasks: new RecordingQueue(),
     clock,
     ids: randomIds,

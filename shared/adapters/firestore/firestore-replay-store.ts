@@ -108,14 +108,14 @@ export class FirestoreReplayStore implements ReplayStore {
 
   async eventsInWindow(
     workspaceId: string,
-    window: { from: number; to: number },
+    window: { from: number; to: number; mailboxId?: string },
     cursor: ReplayCursor,
     limit: number,
   ): Promise<{ events: MailmonEvent[]; last: ReplayCursor }> {
     // occurredAt is always toISOString() output, so string order is time order
-    let query = this.db
-      .collectionGroup('events')
-      .where('workspaceId', '==', workspaceId)
+    let scoped = this.db.collectionGroup('events').where('workspaceId', '==', workspaceId);
+    if (window.mailboxId) scoped = scoped.where('mailboxId', '==', window.mailboxId);
+    let query = scoped
       .where('occurredAt', '>=', new Date(window.from).toISOString())
       .where('occurredAt', '<', new Date(window.to).toISOString())
       .orderBy('occurredAt')

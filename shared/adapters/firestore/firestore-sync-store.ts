@@ -37,6 +37,7 @@ export function toMailboxState(snap: DocumentSnapshot): MailboxSyncState {
     status: d.status ?? 'active',
     syncState: d.syncState ?? 'initializing',
     lastSuccessfulSyncAt: d.lastSuccessfulSyncAt ?? null,
+    initializedAt: d.initializedAt ?? null,
     hasError: (d.lastError ?? null) !== null,
     cursor: d.cursor ?? null,
     fullSync: d.fullSync ?? null,
@@ -136,6 +137,7 @@ export class FirestoreSyncStore implements SyncStore {
         owner,
         token,
         expiresAt: now + ttlMs,
+        renewedAt: now,
         released: false,
         acquiredAt: now,
       });
@@ -147,7 +149,7 @@ export class FirestoreSyncStore implements SyncStore {
   async renewLease(lease: Lease, now: number, ttlMs: number): Promise<Lease> {
     return this.db.runTransaction(async (tx) => {
       await this.checkLease(tx, lease, now);
-      tx.update(this.leaseRef(lease.mailboxId), { expiresAt: now + ttlMs });
+      tx.update(this.leaseRef(lease.mailboxId), { expiresAt: now + ttlMs, renewedAt: now });
       return { ...lease, expiresAt: now + ttlMs };
     });
   }

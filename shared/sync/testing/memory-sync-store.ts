@@ -42,6 +42,7 @@ export class MemorySyncStore implements SyncStore {
         status: 'active',
         syncState: 'initializing',
         lastSuccessfulSyncAt: null,
+        initializedAt: null,
         hasError: false,
         cursor: null,
         fullSync: null,

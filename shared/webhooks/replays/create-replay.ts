@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import type { Clock } from '../../core/clock.js';
 import { NonRetryableError } from '../../core/errors.js';
 import type { Ids } from '../../core/ids.js';
+import type { MailboxReads } from '../check-mailboxes.js';
 import type { WebhookStore } from '../ports.js';
 import { type DispatchDeps, dispatchReplay } from './dispatch-replays.js';
 import type { Replay, ReplaySelector } from './model.js';
@@ -16,26 +17,57 @@ const Timestamp = v.pipe(
 );
 const EventId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/));
 
-/** Body of `POST /v1/replays`: a window (`from`, `to`) or `eventIds`, never both. */
+const ResourceId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/));
+
+/**
+ * Body of `POST /v1/replays`: an endpoint and a window (`from`, `to`) or `eventIds`, never both; a window may
+ * be limited to one `mailboxId`. The seed API's names are taken too: `webhookEndpointId` for `endpointId`,
+ * `startTime` and `endTime` for `from` and `to` (one name of each pair at a time).
+ */
 export const CreateReplayInput = v.pipe(
   v.strictObject({
-    endpointId: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/)),
+    endpointId: v.optional(ResourceId),
+    webhookEndpointId: v.optional(ResourceId),
+    mailboxId: v.optional(ResourceId),
     from: v.optional(Timestamp),
     to: v.optional(Timestamp),
+    startTime: v.optional(Timestamp),
+    endTime: v.optional(Timestamp),
     eventIds: v.optional(v.pipe(v.array(EventId), v.minLength(1), v.maxLength(1000))),
+  }),
+  v.check(
+    (b) => (b.endpointId === undefined) !== (b.webhookEndpointId === undefined),
+    'give the endpoint as `endpointId` (or `webhookEndpointId`), once',
+  ),
+  v.check(
+    (b) =>
+      !(b.from !== undefined && b.startTime !== undefined) &&
+      !(b.to !== undefined && b.endTime !== undefined),
+    'give the window as `from`/`to` or as `startTime`/`endTime`, not both',
+  ),
+  v.transform(({ webhookEndpointId, startTime, endTime, ...b }) => {
+    const from = b.from ?? startTime;
+    const to = b.to ?? endTime;
+    return {
+      ...b,
+      endpointId: (b.endpointId ?? webhookEndpointId)!,
+      ...(from === undefined ? {} : { from }),
+      ...(to === undefined ? {} : { to }),
+    };
   }),
   v.check(
     (b) =>
       b.eventIds !== undefined
-        ? b.from === undefined && b.to === undefined
+        ? b.from === undefined && b.to === undefined && b.mailboxId === undefined
         : b.from !== undefined && b.to !== undefined,
-    'give either `from` and `to`, or `eventIds`',
+    'give either a window (`from` and `to`, optionally `mailboxId`), or `eventIds`',
   ),
 );
 
 /** What creating a replay needs. */
 export interface CreateReplayDeps extends DispatchDeps {
   webhooks: Pick<WebhookStore, 'getEndpoint'>;
+  reads: MailboxReads;
   clock: Clock;
   ids: Ids;
 }
@@ -86,7 +118,9 @@ export async function createReplay(
     if (to > now) throw new NonRetryableError('`to` must not be in the future', 'invalid_window');
     if (to - from > MAX_REPLAY_WINDOW_MS)
       throw new NonRetryableError('A replay covers at most 31 days; split it', 'invalid_window');
-    selector = { kind: 'window', from, to };
+    if (input.mailboxId && (await deps.reads.unknownMailboxes(workspaceId, [input.mailboxId])).length > 0)
+      throw new NonRetryableError(`No such mailbox in this workspace: ${input.mailboxId}`, 'unknown_mailbox');
+    selector = { kind: 'window', from, to, ...(input.mailboxId ? { mailboxId: input.mailboxId } : {}) };
   }
   const replay: Replay = {
     id: deps.ids.random('rpl'),

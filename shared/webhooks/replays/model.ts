@@ -8,7 +8,8 @@ export interface ReplayEventRef {
 
 /** What a replay re-sends: every event the endpoint takes in `[from, to)`, or exactly the listed events. */
 export type ReplaySelector =
-  | { kind: 'window'; from: number; to: number }
+  /** `mailboxId`: only that mailbox's events (the seed API's replays are per mailbox); all of them otherwise. */
+  | { kind: 'window'; from: number; to: number; mailboxId?: string }
   | { kind: 'events'; events: ReplayEventRef[] };
 
 /** Where dispatch stands: after an event (window order is `occurredAt`, then document path), or a list index. */
@@ -38,14 +39,17 @@ export interface Replay {
 
 /** Whether two replays to one endpoint would send some event twice at once. */
 export function replaysOverlap(a: ReplaySelector, b: ReplaySelector): boolean {
-  if (a.kind === 'window' && b.kind === 'window') return a.from < b.to && b.from < a.to;
+  if (a.kind === 'window' && b.kind === 'window')
+    return a.from < b.to && b.from < a.to && (!a.mailboxId || !b.mailboxId || a.mailboxId === b.mailboxId);
   if (a.kind === 'events' && b.kind === 'events') {
     const ids = new Set(a.events.map((e) => e.id));
     return b.events.some((e) => ids.has(e.id));
   }
   const [window, list] = a.kind === 'window' ? [a, b] : [b, a];
   if (window.kind !== 'window' || list.kind !== 'events') return false;
-  return list.events.some((e) => e.at >= window.from && e.at < window.to);
+  return list.events.some(
+    (e) => e.at >= window.from && e.at < window.to && (!window.mailboxId || e.mailboxId === window.mailboxId),
+  );
 }
 
 /** A replay as the API shows it. */
@@ -61,8 +65,9 @@ export function publicReplay(
           from: new Date(selector.from).toISOString(),
           to: new Date(selector.to).toISOString(),
           eventIds: null,
+          mailboxId: selector.mailboxId ?? null,
         }
-      : { from: null, to: null, eventIds: selector.events.map((e) => e.id) }),
+      : { from: null, to: null, eventIds: selector.events.map((e) => e.id), mailboxId: null }),
     progress: {
       total:
         selector.kind === 'events'

@@ -31,7 +31,7 @@ export interface ReplayStore {
   /** The workspace's events with `occurredAt` in `[from, to)`, after `cursor`, in cursor order. */
   eventsInWindow(
     workspaceId: string,
-    window: { from: number; to: number },
+    window: { from: number; to: number; mailboxId?: string },
     cursor: ReplayCursor,
     limit: number,
   ): Promise<{ events: MailmonEvent[]; last: ReplayCursor }>;
