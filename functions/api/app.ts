@@ -1,6 +1,5 @@
 import type { HttpFunction } from '@google-cloud/functions-framework';
-import type { FirestoreObservability } from '../../shared/adapters/firestore/firestore-observability.js';
-import type { FirestoreReadModel } from '../../shared/adapters/firestore/firestore-read-model.js';
+import type { ObservabilityReads, ReadModel } from '../../shared/read-model/ports.js';
 import type { Runtime } from '../../shared/runtime/composition-root.js';
 import type { Logger } from '../../shared/runtime/logger.js';
 import type { CredentialBox } from '../../shared/secrets/credentials.js';
@@ -29,8 +28,8 @@ export interface ApiDeps
     SubscriptionRouteDeps,
     ReplayRouteDeps,
     EventFeedRouteDeps {
-  reads: FirestoreReadModel;
-  observability: FirestoreObservability;
+  reads: ReadModel;
+  observability: ObservabilityReads;
   workspaces: WorkspaceStore;
   box: CredentialBox;
 }

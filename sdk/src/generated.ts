@@ -339,9 +339,10 @@ export type MailboxObservability = {
   /** ISO 8601 timestamp (UTC) */
   generatedAt: string;
   lag: {
-    status: string;
-    syncState: string;
-    watchState: string;
+    status: "active" | "reconnect_required" | "disabled" | "deleting";
+    syncState: "initializing" | "healthy" | "lagging" | "failed";
+    /** active; expiring (within a day, renewed daily); expired; unhealthy (none started) */
+    watchState: "active" | "expiring" | "expired" | "unhealthy";
     lastSuccessfulSyncAt: string | null;
     lagSeconds: number | null;
   };

@@ -10,8 +10,9 @@ export interface EventFeedPage {
 }
 
 /**
- * The read side of a workspace's event feed: every event of its mailboxes in one stable order (commit time,
- * then document path), so that a reader resuming from its last position sees every event at least once.
+ * The read side of a workspace's event feed: every event of its mailboxes in one stable order (the
+ * consecutive feed positions the workspace's indexer gives committed events), so that a reader resuming from
+ * its last position sees every event at least once.
  * Undefined when `mailboxId` is not one of the workspace's.
  */
 export interface EventFeed {

@@ -1,17 +1,15 @@
 import { NonRetryableError } from '../core/errors.js';
+import type { MailboxReads } from '../read-model/ports.js';
 
-/** The read side of mailboxes, as checking references to them needs it. */
-export interface MailboxReads {
-  /** The given mailbox ids that are not the workspace's. */
-  unknownMailboxes(workspaceId: string, mailboxIds: string[]): Promise<string[]>;
-}
+/** The read of mailboxes that checking references to them needs. */
+export type MailboxChecks = Pick<MailboxReads, 'unknownMailboxes'>;
 
 /**
  * Throws `NonRetryableError` (`unknown_mailbox`, naming them) when any of `mailboxIds` is not the
  * workspace's; `'all'` and an empty list pass.
  */
 export async function assertWorkspaceMailboxes(
-  reads: MailboxReads,
+  reads: MailboxChecks,
   workspaceId: string,
   mailboxIds: 'all' | string[],
 ): Promise<void> {

@@ -3,7 +3,7 @@ import type { Clock } from '../core/clock.js';
 import { assertSecureUrl, HttpUrl } from '../core/http-url.js';
 import type { Ids } from '../core/ids.js';
 import type { CredentialBox } from '../secrets/credentials.js';
-import { assertWorkspaceMailboxes, type MailboxReads } from './check-mailboxes.js';
+import { assertWorkspaceMailboxes, type MailboxChecks } from './check-mailboxes.js';
 import { endpointSecretContext } from './endpoint-secrets.js';
 import { EventTypeList, MailboxIdList } from './filter-schemas.js';
 import type { WebhookEndpoint } from './model.js';
@@ -63,7 +63,7 @@ type Deps = {
  * or, with `httpsOnly`, the URL is plain http (`insecure_url`).
  */
 export async function createEndpoint(
-  deps: Deps & { reads: MailboxReads },
+  deps: Deps & { reads: MailboxChecks },
   workspaceId: string,
   input: v.InferOutput<typeof CreateEndpointInput>,
 ) {
@@ -102,7 +102,7 @@ export async function createEndpoint(
  * workspace's (`unknown_mailbox`) or, with `httpsOnly`, a plain-http URL (`insecure_url`).
  */
 export async function updateEndpointSettings(
-  deps: Pick<Deps, 'webhooks' | 'clock' | 'httpsOnly'> & { reads: MailboxReads },
+  deps: Pick<Deps, 'webhooks' | 'clock' | 'httpsOnly'> & { reads: MailboxChecks },
   workspaceId: string,
   id: string,
   input: v.InferOutput<typeof UpdateEndpointInput>,

@@ -82,6 +82,7 @@ export function buildOpenApi(
       content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
     });
     responses['400'] ??= problemResponse('Invalid request');
+    if (route.params) responses['404'] ??= problemResponse('No such resource in this workspace');
     if (route.auth === 'apiKey') responses['401'] ??= problemResponse('Missing, unknown or revoked API key');
     responses.default = problemResponse('Error');
     paths[path] ??= {};

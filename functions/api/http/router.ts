@@ -1,31 +1,13 @@
 import type { HttpFunction, Request, Response } from '@google-cloud/functions-framework';
-import * as v from 'valibot';
 import { mapErrorToHttp } from '../../../shared/runtime/error-mapping.js';
 import { describeError, type Logger } from '../../../shared/runtime/logger.js';
-import { problem, sendProblem } from '../../../shared/runtime/problem.js';
+import { sendProblem } from '../../../shared/runtime/problem.js';
+import { type Authenticate, authenticate } from './authenticate.js';
+import { compileRoutes, matchRoute } from './match-route.js';
 import type { Route, RouteResult } from './route.js';
+import { type RawRequest, validateRequest } from './validate-request.js';
 
-/** Resolves `Authorization: Bearer <key>` to a workspace id, or undefined when the key is unknown or revoked. */
-export type Authenticate = (apiKey: string) => Promise<string | undefined>;
-
-interface CompiledRoute<D> {
-  route: Route<D>;
-  pattern: RegExp;
-  names: string[];
-}
-
-function compile<D>(route: Route<D>): CompiledRoute<D> {
-  const names: string[] = [];
-  const source = route.path.replace(/:([A-Za-z]+)/g, (_, name: string) => {
-    names.push(name);
-    return '([^/]+)';
-  });
-  return { route, pattern: new RegExp(`^${source}/?$`), names };
-}
-
-function issuesOf(issues: v.BaseIssue<unknown>[], where: string) {
-  return issues.map((issue) => ({ in: where, path: v.getDotPath(issue) ?? '', message: issue.message }));
-}
+export type { Authenticate } from './authenticate.js';
 
 function send(res: Response, result: RouteResult): void {
   if ('redirect' in result) {
@@ -50,7 +32,7 @@ function send(res: Response, result: RouteResult): void {
   res.status(result.status).set('content-type', type).send(JSON.stringify(result.body));
 }
 
-function parseJsonBody(req: Request): { ok: true; value: unknown } | { ok: false } {
+function jsonBody(req: Request): RawRequest['body'] {
   // the Functions Framework has parsed a JSON body already; of any other type it only kept the bytes
   if (req.is('application/json')) return { ok: true, value: req.body };
   const raw = (req as Request & { rawBody?: Buffer }).rawBody;
@@ -63,9 +45,9 @@ function parseJsonBody(req: Request): { ok: true; value: unknown } | { ok: false
 }
 
 /**
- * Builds one HTTP function from routes: matches method and path, authenticates API-key routes, validates
- * params, query and body with the route's valibot schemas (400 problem JSON, handler not called), and maps
- * thrown typed errors through the single error mapping. Unexpected errors are logged, never echoed.
+ * Builds one HTTP function from routes, in steps: {@link matchRoute} (404/405), {@link authenticate} (401
+ * on API-key routes), {@link validateRequest} (400 problem JSON; the handler is not called), then the
+ * handler. Thrown typed errors go through the single error mapping; unexpected ones are logged, never echoed.
  */
 export function createRouter<D>(
   routes: Route<D>[],
@@ -73,86 +55,39 @@ export function createRouter<D>(
   auth: (d: D) => Authenticate,
   logger: Logger,
 ): HttpFunction {
-  const compiled = routes.map(compile);
+  const compiled = compileRoutes(routes);
   return async (req, res) => {
-    const path = req.path;
-    const matching = compiled.filter((c) => c.pattern.test(path));
-    if (matching.length === 0) {
-      sendProblem(res, problem(404, 'not_found', 'Not found', `No route for ${req.method} ${path}`));
+    const matched = matchRoute(compiled, req.method, req.path);
+    if (!matched.ok) {
+      sendProblem(res, matched.problem, matched.headers);
       return;
     }
-    const hit = matching.find((c) => c.route.method === req.method);
-    if (!hit) {
-      const allow = [...new Set(matching.map((c) => c.route.method))].join(', ');
-      sendProblem(res, problem(405, 'method_not_allowed', 'Method not allowed', `Use ${allow}`), { allow });
-      return;
-    }
-    const { route } = hit;
+    const { route } = matched;
     try {
       const d = route.standalone ? (undefined as D) : await deps();
-      let workspaceId = '';
-      if (route.auth === 'apiKey') {
-        const header = req.get('authorization') ?? '';
-        const match = /^Bearer\s+(\S+)$/i.exec(header);
-        const found = match?.[1] ? await auth(d)(match[1]) : undefined;
-        if (!found) {
-          sendProblem(
-            res,
-            problem(
-              401,
-              'unauthorized',
-              'Unauthorized',
-              'Send a valid API key as `Authorization: Bearer mm_live_…`.',
-            ),
-            {
-              'www-authenticate': 'Bearer',
-            },
-          );
-          return;
-        }
-        workspaceId = found;
-      }
-      const values = hit.pattern.exec(path)?.slice(1) ?? [];
-      const rawParams = Object.fromEntries(
-        hit.names.map((name, i) => [name, decodeURIComponent(values[i] ?? '')]),
-      );
-      const errors: ReturnType<typeof issuesOf> = [];
-      const parsePart = (schema: Route<D>['params'], input: unknown, where: string) => {
-        if (!schema) return where === 'body' ? undefined : {};
-        const r = v.safeParse(schema, input, { abortEarly: false });
-        if (!r.success) errors.push(...issuesOf(r.issues, where));
-        return r.success ? r.output : undefined;
-      };
-      let bodyInput: unknown;
-      if (route.body) {
-        const parsed = parseJsonBody(req);
-        if (!parsed.ok) {
-          sendProblem(
-            res,
-            problem(400, 'invalid_json', 'Malformed JSON', 'The request body is not valid JSON.'),
-          );
-          return;
-        }
-        bodyInput = parsed.value;
-      }
-      const params = parsePart(route.params, rawParams, 'path');
-      const rawQuery = { ...(req.query as Record<string, unknown>) };
-      // an API route without query parameters refuses them, as routes with a query schema refuse unknown ones
-      if (!route.query && route.auth === 'apiKey')
-        for (const key of Object.keys(rawQuery))
-          errors.push({ in: 'query', path: key, message: 'is not a parameter of this route' });
-      const query = parsePart(route.query, rawQuery, 'query');
-      const body = parsePart(route.body, bodyInput, 'body');
-      if (errors.length > 0) {
-        sendProblem(
-          res,
-          problem(400, 'invalid_request', 'Invalid request', 'The request does not match the schema.', {
-            errors,
-          }),
-        );
+      const caller = await authenticate(route, req.get('authorization'), () => auth(d));
+      if (!caller.ok) {
+        sendProblem(res, caller.problem, caller.headers);
         return;
       }
-      const result = await route.handle({ params, query, body, workspaceId, deps: d, req } as never);
+      const input = validateRequest(route, {
+        params: matched.params,
+        query: { ...(req.query as Record<string, unknown>) },
+        body: route.body ? jsonBody(req) : { ok: true, value: undefined },
+      });
+      if (!input.ok) {
+        sendProblem(res, input.problem);
+        return;
+      }
+      const { params, query, body } = input;
+      const result = await route.handle({
+        params,
+        query,
+        body,
+        workspaceId: caller.workspaceId,
+        deps: d,
+        req,
+      } as never);
       send(res, result);
     } catch (error) {
       const mapped = mapErrorToHttp(error);

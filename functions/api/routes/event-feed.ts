@@ -2,9 +2,8 @@ import * as v from 'valibot';
 import { EVENT_TYPES, type EventType } from '../../../shared/events/event.js';
 import type { EventFeed } from '../../../shared/events/event-feed.js';
 import { MailmonEventSchema } from '../../../shared/events/event-schemas.js';
-import { problem } from '../../../shared/runtime/problem.js';
 import { defineRoute } from '../http/route.js';
-import { Cursor, Id, PageLimit } from '../http/schemas.js';
+import { Cursor, Id, notFound, PageLimit } from '../http/schemas.js';
 
 /** What the event feed route needs. */
 export interface EventFeedRouteDeps {
@@ -77,11 +76,7 @@ export const eventFeedRoutes = [
         query.limit,
         query.after,
       );
-      if (!page)
-        return {
-          status: 404,
-          body: problem(404, 'not_found', 'Not found', 'No such mailbox in this workspace.'),
-        };
+      if (!page) return notFound('mailbox');
       return {
         status: 200,
         body: { object: 'list' as const, data: page.data, nextCursor: page.position, hasMore: page.more },

@@ -1,12 +1,11 @@
 import * as v from 'valibot';
 import type { Clock } from '../../../shared/core/clock.js';
-import { problem } from '../../../shared/runtime/problem.js';
 import type { Delivery as StoredDelivery } from '../../../shared/webhooks/model.js';
 import type { WebhookStore } from '../../../shared/webhooks/ports.js';
 import { apiKeyView, createdApiKeyView, issueApiKey } from '../../../shared/workspaces/api-keys.js';
 import type { WorkspaceStore } from '../../../shared/workspaces/ports.js';
 import { defineRoute } from '../http/route.js';
-import { Cursor, Id } from '../http/schemas.js';
+import { Cursor, Id, notFound, PageLimit } from '../http/schemas.js';
 import { IsoTime, iso, listBody, listOf, NullableIsoTime } from '../http/views.js';
 
 const deliveryView = (d: StoredDelivery) => ({
@@ -67,11 +66,6 @@ const AttemptFields = v.object({
   nextAttemptAt: NullableIsoTime,
 });
 const Attempt = v.pipe(AttemptFields, v.title('DeliveryAttempt'));
-const notFound = (what: string) => ({
-  status: 404,
-  body: problem(404, 'not_found', 'Not found', `No such ${what} in this workspace.`),
-});
-
 export const keyAndDeliveryRoutes = [
   defineRoute<KeysAndDeliveriesDeps, undefined, undefined, typeof CreateApiKeyInput>({
     method: 'POST',
@@ -183,16 +177,7 @@ function deliveryQuery() {
     eventId: v.optional(Id),
     replayId: v.optional(Id),
     state: v.optional(v.picklist(['pending', 'delivered', 'failed'])),
-    limit: v.optional(
-      v.pipe(
-        v.string(),
-        v.regex(/^\d{1,3}$/, 'must be 1-200'),
-        v.transform(Number),
-        v.minValue(1),
-        v.maxValue(200),
-      ),
-      '50',
-    ),
+    limit: PageLimit(200),
     cursor: v.optional(Cursor),
   });
 }

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import type { MailboxView } from '../../../shared/adapters/firestore/firestore-read-model.js';
+import type { MailboxView } from '../../../shared/read-model/ports.js';
 import { ErrorDetail, errorDetail, IsoTime, iso, NullableIsoTime } from '../http/views.js';
 
 const DAY = 24 * 60 * 60 * 1000;

@@ -1,33 +1,20 @@
 import * as v from 'valibot';
-import type { FirestoreReadModel } from '../../../shared/adapters/firestore/firestore-read-model.js';
 import { MailmonEventSchema } from '../../../shared/events/event-schemas.js';
 import { type DeleteMailboxDeps, deleteMailbox } from '../../../shared/mailboxes/delete-mailbox.js';
-import { problem } from '../../../shared/runtime/problem.js';
+import type { EventReads, MailboxReads } from '../../../shared/read-model/ports.js';
 import { defineRoute } from '../http/route.js';
-import { Cursor, Id } from '../http/schemas.js';
+import { Cursor, Id, notFound, PageLimit } from '../http/schemas.js';
 import { listBody, listOf } from '../http/views.js';
 import { Mailbox, mailboxView } from './mailbox-views.js';
 
 /** What the mailbox routes need. */
 export interface MailboxRouteDeps extends DeleteMailboxDeps {
-  reads: FirestoreReadModel;
+  reads: MailboxReads & Pick<EventReads, 'listEvents'>;
 }
 
-const Limit = v.optional(
-  v.pipe(
-    v.string(),
-    v.regex(/^\d{1,3}$/, 'must be 1-500'),
-    v.transform(Number),
-    v.minValue(1),
-    v.maxValue(500),
-  ),
-  '50',
-);
+const Limit = PageLimit(500);
 
-const notFound = () => ({
-  status: 404,
-  body: problem(404, 'not_found', 'Not found', 'No such mailbox in this workspace.'),
-});
+const mailboxNotFound = () => notFound('mailbox');
 
 export const mailboxRoutes = [
   defineRoute<MailboxRouteDeps, undefined, ReturnType<typeof listQuery>>({
@@ -67,7 +54,7 @@ export const mailboxRoutes = [
     responses: { 200: { description: 'Mailbox', schema: Mailbox } },
     async handle({ deps, workspaceId, params }) {
       const m = await deps.reads.getMailbox(workspaceId, params.mailboxId);
-      return m ? { status: 200, body: mailboxView(m, deps.clock.now()) } : notFound();
+      return m ? { status: 200, body: mailboxView(m, deps.clock.now()) } : mailboxNotFound();
     },
   }),
   defineRoute<MailboxRouteDeps, ReturnType<typeof idParams>>({
@@ -88,7 +75,7 @@ export const mailboxRoutes = [
     },
     async handle({ deps, workspaceId, params }) {
       const result = await deleteMailbox(deps, { workspaceId, mailboxId: params.mailboxId });
-      if (result.outcome === 'not_found') return notFound();
+      if (result.outcome === 'not_found') return mailboxNotFound();
       if (result.outcome === 'deleted') return { status: 204 };
       return {
         status: 202,
@@ -117,7 +104,7 @@ export const mailboxRoutes = [
     },
     async handle({ deps, workspaceId, params, query }) {
       const events = await deps.reads.listEvents(workspaceId, params.mailboxId, query.afterSeq, query.limit);
-      if (!events) return notFound();
+      if (!events) return mailboxNotFound();
       return {
         status: 200,
         body: {

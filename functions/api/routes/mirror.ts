@@ -1,15 +1,14 @@
 import * as v from 'valibot';
-import type { FirestoreReadModel } from '../../../shared/adapters/firestore/firestore-read-model.js';
 import { parseResourceId } from '../../../shared/events/resource-ids.js';
-import { problem } from '../../../shared/runtime/problem.js';
+import type { MirrorReads } from '../../../shared/read-model/ports.js';
 import { defineRoute, type Route } from '../http/route.js';
-import { Cursor, Id } from '../http/schemas.js';
+import { Cursor, Id, notFound, PageLimit } from '../http/schemas.js';
 import { listBody, listOf } from '../http/views.js';
 import { Message, messageView, Thread, threadView } from './mirror-views.js';
 
 /** What the message and thread routes need. */
 export interface MirrorRouteDeps {
-  reads: FirestoreReadModel;
+  reads: MirrorReads;
 }
 
 const ListQuery = v.strictObject({
@@ -22,16 +21,7 @@ const ListQuery = v.strictObject({
       v.transform((s) => Date.parse(s)),
     ),
   ),
-  limit: v.optional(
-    v.pipe(
-      v.string(),
-      v.regex(/^\d{1,3}$/, 'must be 1-500'),
-      v.transform(Number),
-      v.minValue(1),
-      v.maxValue(500),
-    ),
-    '50',
-  ),
+  limit: PageLimit(500),
   cursor: v.optional(Cursor),
 });
 const GetQuery = v.strictObject({ mailboxId: v.optional(Id) });
@@ -44,10 +34,7 @@ function mirrorRoutes(
   view: (d: Record<string, unknown> & { mailboxId: string }) => unknown,
 ): Route<MirrorRouteDeps>[] {
   const prefix = kind === 'messages' ? 'msg' : 'thr';
-  const notFound = {
-    status: 404,
-    body: problem(404, 'not_found', 'Not found', `No such ${kind.slice(0, -1)} in this workspace.`),
-  };
+  const missing = notFound(kind.slice(0, -1));
   return [
     defineRoute<MirrorRouteDeps, undefined, typeof ListQuery>({
       method: 'GET',
@@ -83,7 +70,7 @@ function mirrorRoutes(
                 page.next,
               ),
             }
-          : notFound;
+          : missing;
       },
     }),
     defineRoute<MirrorRouteDeps, typeof Params, typeof GetQuery>({
@@ -99,9 +86,9 @@ function mirrorRoutes(
       async handle({ deps, workspaceId, params, query }) {
         // the id names its mailbox; a mailboxId given as well must be that one
         const named = parseResourceId(prefix, params.id);
-        if (!named || (query.mailboxId !== undefined && query.mailboxId !== named.mailboxId)) return notFound;
+        if (!named || (query.mailboxId !== undefined && query.mailboxId !== named.mailboxId)) return missing;
         const found = await deps.reads.getMirrored(workspaceId, kind, named.mailboxId, named.providerId);
-        return found ? { status: 200, body: view(found as Parameters<typeof view>[0]) } : notFound;
+        return found ? { status: 200, body: view(found as Parameters<typeof view>[0]) } : missing;
       },
     }),
   ];

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import type { MailboxObservabilityData } from '../../../shared/read-model/ports.js';
 import { Count, ErrorDetail, errorDetail, IsoTime, iso, NullableIsoTime } from '../http/views.js';
 import { MailboxStatus, SyncState, WatchState, watchStateOf } from './mailbox-views.js';
 
@@ -149,18 +150,10 @@ export const MailboxObservability = v.pipe(
   v.title('MailboxObservability'),
 );
 
-type Gathered = NonNullable<
-  Awaited<
-    ReturnType<
-      import('../../../shared/adapters/firestore/firestore-observability.js').FirestoreObservability['mailboxObservability']
-    >
-  >
->;
-
 /** What `mailboxObservability` gathered, as a {@link MailboxObservability}. */
 export function mailboxObservabilityView(
   mailboxId: string,
-  g: Gathered,
+  g: MailboxObservabilityData,
   now: number,
 ): v.InferOutput<typeof MailboxObservability> {
   const m = g.mailbox;
@@ -174,7 +167,10 @@ export function mailboxObservabilityView(
       status: (m.status ?? 'active') as v.InferOutput<typeof MailboxStatus>,
       syncState: (m.syncState ?? 'initializing') as v.InferOutput<typeof SyncState>,
       watchState: watchStateOf(
-        { watchState: String(m.watchState ?? 'none'), watchExpiresAt: m.watchExpiresAt ?? null },
+        {
+          watchState: String(m.watchState ?? 'none'),
+          watchExpiresAt: (m.watchExpiresAt as number | null | undefined) ?? null,
+        },
         now,
       ),
       lastSuccessfulSyncAt: iso(lastSuccess),

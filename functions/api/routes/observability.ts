@@ -1,10 +1,8 @@
 import * as v from 'valibot';
-import type { FirestoreObservability } from '../../../shared/adapters/firestore/firestore-observability.js';
-import type { FirestoreReadModel } from '../../../shared/adapters/firestore/firestore-read-model.js';
 import type { Clock } from '../../../shared/core/clock.js';
-import { problem } from '../../../shared/runtime/problem.js';
+import type { MailboxReads, ObservabilityReads, SyncRunReads } from '../../../shared/read-model/ports.js';
 import { defineRoute } from '../http/route.js';
-import { Cursor, Id } from '../http/schemas.js';
+import { Cursor, Id, notFound, PageLimit } from '../http/schemas.js';
 import { ErrorDetail, errorDetail, iso, listBody, listOf, NullableIsoTime } from '../http/views.js';
 import { retriedByItself } from './mailbox-views.js';
 import {
@@ -16,23 +14,14 @@ import {
 
 /** What the sync-run and observability routes need. */
 export interface ObservabilityRouteDeps {
-  reads: FirestoreReadModel;
-  observability: FirestoreObservability;
+  reads: MailboxReads & SyncRunReads;
+  observability: ObservabilityReads;
   clock: Clock;
 }
 
 const Params = v.object({ mailboxId: Id });
 const PageQuery = v.strictObject({
-  limit: v.optional(
-    v.pipe(
-      v.string(),
-      v.regex(/^\d{1,3}$/, 'must be 1-200'),
-      v.transform(Number),
-      v.minValue(1),
-      v.maxValue(200),
-    ),
-    '50',
-  ),
+  limit: PageLimit(200),
   cursor: v.optional(Cursor),
 });
 
@@ -74,10 +63,7 @@ const WorkspaceHealthFields = v.object({
   endpoints: v.object({ enabled: v.number(), disabled: v.number() }),
 });
 const WorkspaceHealth = v.pipe(WorkspaceHealthFields, v.title('WorkspaceHealth'));
-const notFound = () => ({
-  status: 404,
-  body: problem(404, 'not_found', 'Not found', 'No such mailbox in this workspace.'),
-});
+const mailboxNotFound = () => notFound('mailbox');
 
 export const observabilityRoutes = [
   defineRoute<ObservabilityRouteDeps, typeof Params, typeof PageQuery>({
@@ -97,7 +83,9 @@ export const observabilityRoutes = [
     },
     async handle({ deps, workspaceId, params, query }) {
       const page = await deps.reads.listSyncRuns(workspaceId, params.mailboxId, query.limit, query.cursor);
-      return page ? { status: 200, body: listBody(page.data.map(syncRunView), page.next) } : notFound();
+      return page
+        ? { status: 200, body: listBody(page.data.map(syncRunView), page.next) }
+        : mailboxNotFound();
     },
   }),
   defineRoute<ObservabilityRouteDeps, typeof Params>({
@@ -111,7 +99,7 @@ export const observabilityRoutes = [
     responses: { 200: { description: 'Mailbox health', schema: MailboxHealth } },
     async handle({ deps, workspaceId, params }) {
       const health = await deps.observability.mailboxHealth(workspaceId, params.mailboxId, deps.clock.now());
-      if (!health) return notFound();
+      if (!health) return mailboxNotFound();
       return {
         status: 200,
         body: {
@@ -141,7 +129,7 @@ export const observabilityRoutes = [
       const gathered = await deps.observability.mailboxObservability(workspaceId, params.mailboxId, now);
       return gathered
         ? { status: 200, body: mailboxObservabilityView(params.mailboxId, gathered, now) }
-        : notFound();
+        : mailboxNotFound();
     },
   }),
   defineRoute<ObservabilityRouteDeps>({

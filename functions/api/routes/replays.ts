@@ -3,7 +3,7 @@ import type { Clock } from '../../../shared/core/clock.js';
 import type { Ids } from '../../../shared/core/ids.js';
 import { problem } from '../../../shared/runtime/problem.js';
 import type { TaskQueue } from '../../../shared/tasks/task-queue.js';
-import type { MailboxReads } from '../../../shared/webhooks/check-mailboxes.js';
+import type { MailboxChecks } from '../../../shared/webhooks/check-mailboxes.js';
 import type { WebhookStore } from '../../../shared/webhooks/ports.js';
 import { cancelReplay } from '../../../shared/webhooks/replays/cancel-replay.js';
 import { CreateReplayInput, createReplay } from '../../../shared/webhooks/replays/create-replay.js';
@@ -11,7 +11,7 @@ import { publicReplay, type Replay as ReplayModel } from '../../../shared/webhoo
 import type { ReplayStore } from '../../../shared/webhooks/replays/ports.js';
 import type { SubscriptionStore } from '../../../shared/webhooks/subscriptions/ports.js';
 import { defineRoute } from '../http/route.js';
-import { Cursor, Id } from '../http/schemas.js';
+import { Cursor, Id, notFound, PageLimit } from '../http/schemas.js';
 import { Count, IsoTime, iso, listBody, listOf, NullableIsoTime } from '../http/views.js';
 
 /** What the replay routes need. */
@@ -24,21 +24,12 @@ export interface ReplayRouteDeps {
   ids: Ids;
   /** The `deliverWebhook` URL delivery tasks call. */
   deliverUrl: string;
-  reads: MailboxReads;
+  reads: MailboxChecks;
 }
 
 const Params = v.object({ replayId: Id });
 const ListQuery = v.strictObject({
-  limit: v.optional(
-    v.pipe(
-      v.string(),
-      v.regex(/^\d{1,3}$/, 'must be 1-100'),
-      v.transform(Number),
-      v.minValue(1),
-      v.maxValue(100),
-    ),
-    '20',
-  ),
+  limit: PageLimit(100, 20),
   cursor: v.optional(Cursor),
 });
 const Replay = v.pipe(
@@ -91,10 +82,7 @@ const Replay = v.pipe(
   }),
   v.title('Replay'),
 );
-const notFound = () => ({
-  status: 404,
-  body: problem(404, 'not_found', 'Not found', 'No such replay in this workspace.'),
-});
+const replayNotFound = () => notFound('replay');
 
 async function view(deps: ReplayRouteDeps, replay: ReplayModel): Promise<v.InferOutput<typeof Replay>> {
   const shown = publicReplay(replay, await deps.replays.progress(replay.id));
@@ -189,7 +177,7 @@ export const replayRoutes = [
     responses: { 200: { description: 'Replay', schema: Replay } },
     async handle({ deps, workspaceId, params }) {
       const replay = await deps.replays.get(workspaceId, params.replayId);
-      return replay ? { status: 200, body: await view(deps, replay) } : notFound();
+      return replay ? { status: 200, body: await view(deps, replay) } : replayNotFound();
     },
   }),
   defineRoute<ReplayRouteDeps, typeof Params>({
@@ -203,7 +191,7 @@ export const replayRoutes = [
     responses: { 200: { description: 'The replay as it is now', schema: Replay } },
     async handle({ deps, workspaceId, params }) {
       const replay = await cancelReplay(deps, workspaceId, params.replayId);
-      return replay ? { status: 200, body: await view(deps, replay) } : notFound();
+      return replay ? { status: 200, body: await view(deps, replay) } : replayNotFound();
     },
   }),
 ];

@@ -1,9 +1,9 @@
 import * as v from 'valibot';
-import type { FirestoreReadModel } from '../../../shared/adapters/firestore/firestore-read-model.js';
 import type { Clock } from '../../../shared/core/clock.js';
 import type { Ids } from '../../../shared/core/ids.js';
 import { EVENT_TYPES } from '../../../shared/events/event.js';
 import { problem } from '../../../shared/runtime/problem.js';
+import type { MailboxChecks } from '../../../shared/webhooks/check-mailboxes.js';
 import { EventTypeList, MailboxIdList } from '../../../shared/webhooks/filter-schemas.js';
 import type { WebhookStore } from '../../../shared/webhooks/ports.js';
 import {
@@ -15,14 +15,14 @@ import {
 import type { Subscription as StoredSubscription } from '../../../shared/webhooks/subscriptions/model.js';
 import type { SubscriptionStore } from '../../../shared/webhooks/subscriptions/ports.js';
 import { defineRoute } from '../http/route.js';
-import { Id } from '../http/schemas.js';
+import { Id, notFound } from '../http/schemas.js';
 import { IsoTime, iso, listBody, listOf } from '../http/views.js';
 
 /** What the subscription routes need. */
 export interface SubscriptionRouteDeps {
   subscriptions: SubscriptionStore;
   webhooks: WebhookStore;
-  reads: FirestoreReadModel;
+  reads: MailboxChecks;
   clock: Clock;
   ids: Ids;
 }
@@ -79,14 +79,8 @@ export const CreateEndpointSubscriptionsInput = v.strictObject({
   mailboxIds: v.pipe(MailboxIdList, v.minLength(1, 'list at least one mailbox')),
   eventTypes: v.pipe(EventTypeList, v.minLength(1, 'list at least one event type')),
 });
-const notFound = () => ({
-  status: 404,
-  body: problem(404, 'not_found', 'Not found', 'No such subscription in this workspace.'),
-});
-const notFoundEndpoint = () => ({
-  status: 404,
-  body: problem(404, 'not_found', 'Not found', 'No such webhook endpoint in this workspace.'),
-});
+const subscriptionNotFound = () => notFound('subscription');
+const endpointNotFound = () => notFound('webhook endpoint');
 
 export const subscriptionRoutes = [
   defineRoute<SubscriptionRouteDeps, undefined, undefined, typeof CreateSubscriptionInput>({
@@ -129,7 +123,7 @@ export const subscriptionRoutes = [
     responses: { 200: { description: 'Subscription', schema: Subscription } },
     async handle({ deps, workspaceId, params }) {
       const found = await deps.subscriptions.get(workspaceId, params.id);
-      return found ? { status: 200, body: subscriptionView(found) } : notFound();
+      return found ? { status: 200, body: subscriptionView(found) } : subscriptionNotFound();
     },
   }),
   defineRoute<SubscriptionRouteDeps, typeof IdParams, undefined, typeof UpdateSubscriptionInput>({
@@ -144,7 +138,7 @@ export const subscriptionRoutes = [
     responses: { 200: { description: 'Updated', schema: Subscription } },
     async handle({ deps, workspaceId, params, body }) {
       const updated = await updateSubscription(deps, workspaceId, params.id, body);
-      return updated ? { status: 200, body: subscriptionView(updated) } : notFound();
+      return updated ? { status: 200, body: subscriptionView(updated) } : subscriptionNotFound();
     },
   }),
   defineRoute<SubscriptionRouteDeps, typeof IdParams>({
@@ -157,7 +151,9 @@ export const subscriptionRoutes = [
     params: IdParams,
     responses: { 204: { description: 'Deleted' } },
     async handle({ deps, workspaceId, params }) {
-      return (await deps.subscriptions.delete(workspaceId, params.id)) ? { status: 204 } : notFound();
+      return (await deps.subscriptions.delete(workspaceId, params.id))
+        ? { status: 204 }
+        : subscriptionNotFound();
     },
   }),
   defineRoute<
@@ -177,7 +173,7 @@ export const subscriptionRoutes = [
     body: CreateEndpointSubscriptionsInput,
     responses: { 201: { description: 'Created', schema: listOf(EndpointSubscription) } },
     async handle({ deps, workspaceId, params, body }) {
-      if (!(await deps.webhooks.getEndpoint(workspaceId, params.endpointId))) return notFoundEndpoint();
+      if (!(await deps.webhooks.getEndpoint(workspaceId, params.endpointId))) return endpointNotFound();
       // every mailbox is checked before anything is written
       if ((await deps.reads.unknownMailboxes(workspaceId, body.mailboxIds)).length > 0)
         return {
@@ -212,7 +208,7 @@ export const subscriptionRoutes = [
     params: EndpointParams,
     responses: { 200: { description: 'Subscriptions', schema: listOf(EndpointSubscription) } },
     async handle({ deps, workspaceId, params }) {
-      if (!(await deps.webhooks.getEndpoint(workspaceId, params.endpointId))) return notFoundEndpoint();
+      if (!(await deps.webhooks.getEndpoint(workspaceId, params.endpointId))) return endpointNotFound();
       const list = await deps.subscriptions.list(workspaceId, { endpointId: params.endpointId });
       return { status: 200, body: listBody(list.flatMap(endpointSubscriptionViews), null) };
     },
@@ -228,10 +224,10 @@ export const subscriptionRoutes = [
     responses: { 204: { description: 'Deleted' } },
     async handle({ deps, workspaceId, params }) {
       const found = await deps.subscriptions.get(workspaceId, params.subscriptionId);
-      if (!found || found.endpointId !== params.endpointId) return notFound();
+      if (!found || found.endpointId !== params.endpointId) return subscriptionNotFound();
       return (await deps.subscriptions.delete(workspaceId, params.subscriptionId))
         ? { status: 204 }
-        : notFound();
+        : subscriptionNotFound();
     },
   }),
 ];

@@ -1,9 +1,8 @@
 import * as v from 'valibot';
-import type { FirestoreReadModel } from '../../../shared/adapters/firestore/firestore-read-model.js';
 import type { Clock } from '../../../shared/core/clock.js';
 import type { Ids } from '../../../shared/core/ids.js';
-import { problem } from '../../../shared/runtime/problem.js';
 import type { CredentialBox } from '../../../shared/secrets/credentials.js';
+import type { MailboxChecks } from '../../../shared/webhooks/check-mailboxes.js';
 import {
   CreateEndpointInput,
   createEndpoint,
@@ -15,7 +14,7 @@ import {
 import type { WebhookStore } from '../../../shared/webhooks/ports.js';
 import type { SubscriptionStore } from '../../../shared/webhooks/subscriptions/ports.js';
 import { defineRoute } from '../http/route.js';
-import { Id } from '../http/schemas.js';
+import { Id, notFound } from '../http/schemas.js';
 import { listBody, listOf } from '../http/views.js';
 import { Endpoint, type EndpointDeliveries, EndpointWithSecret, endpointView } from './webhook-views.js';
 
@@ -23,7 +22,7 @@ import { Endpoint, type EndpointDeliveries, EndpointWithSecret, endpointView } f
 export interface WebhookRouteDeps {
   webhooks: WebhookStore;
   subscriptions: SubscriptionStore;
-  reads: FirestoreReadModel;
+  reads: MailboxChecks;
   box: Pick<CredentialBox, 'sealSecret'>;
   clock: Clock;
   ids: Ids;
@@ -39,10 +38,7 @@ async function shown(deps: WebhookRouteDeps, e: ReturnType<typeof publicEndpoint
 
 const IdParams = v.object({ id: Id });
 
-const notFound = () => ({
-  status: 404,
-  body: problem(404, 'not_found', 'Not found', 'No such webhook endpoint in this workspace.'),
-});
+const endpointNotFound = () => notFound('webhook endpoint');
 
 export const webhookRoutes = [
   defineRoute<WebhookRouteDeps, undefined, undefined, typeof CreateEndpointInput>({
@@ -86,7 +82,7 @@ export const webhookRoutes = [
     responses: { 200: { description: 'Endpoint', schema: Endpoint } },
     async handle({ deps, workspaceId, params }) {
       const e = await deps.webhooks.getEndpoint(workspaceId, params.id);
-      return e ? { status: 200, body: await shown(deps, publicEndpoint(e)) } : notFound();
+      return e ? { status: 200, body: await shown(deps, publicEndpoint(e)) } : endpointNotFound();
     },
   }),
   defineRoute<WebhookRouteDeps, typeof IdParams, undefined, typeof UpdateEndpointInput>({
@@ -101,7 +97,7 @@ export const webhookRoutes = [
     responses: { 200: { description: 'Updated', schema: Endpoint } },
     async handle({ deps, workspaceId, params, body }) {
       const updated = await updateEndpointSettings(deps, workspaceId, params.id, body);
-      return updated ? { status: 200, body: await shown(deps, updated) } : notFound();
+      return updated ? { status: 200, body: await shown(deps, updated) } : endpointNotFound();
     },
   }),
   defineRoute<WebhookRouteDeps, typeof IdParams>({
@@ -114,7 +110,7 @@ export const webhookRoutes = [
     params: IdParams,
     responses: { 204: { description: 'Deleted' } },
     async handle({ deps, workspaceId, params }) {
-      if (!(await deps.webhooks.deleteEndpoint(workspaceId, params.id))) return notFound();
+      if (!(await deps.webhooks.deleteEndpoint(workspaceId, params.id))) return endpointNotFound();
       // after the endpoint: a crash in between leaves subscriptions that route to nothing
       await deps.subscriptions.deleteForEndpoint(workspaceId, params.id);
       return { status: 204 };
@@ -131,7 +127,7 @@ export const webhookRoutes = [
     responses: { 200: { description: 'Rotated', schema: EndpointWithSecret } },
     async handle({ deps, workspaceId, params }) {
       const rotated = await rotateEndpointSecret(deps, workspaceId, params.id);
-      if (!rotated) return notFound();
+      if (!rotated) return endpointNotFound();
       const { secret, ...endpoint } = rotated;
       return { status: 200, body: { ...(await shown(deps, endpoint)), secret } };
     },

@@ -1,43 +1,12 @@
 import type { Firestore, Query } from '@google-cloud/firestore';
-
-/** How far a mailbox's mirror trails Gmail, and how it has been doing. */
-export interface MailboxHealth {
-  mailboxId: string;
-  status: string;
-  syncState: string;
-  watchState: string;
-  watchExpiresAt: number | null;
-  cursor: string | null;
-  /** The newest Gmail historyId Mailmon has heard of (push hints and watch registrations). */
-  latestKnownHistoryId: string | null;
-  /** Gmail history ids the cursor trails `latestKnownHistoryId` by (0 when caught up, null before the first sync). */
-  cursorLagHistoryIds: number | null;
-  lastSuccessfulSyncAt: number | null;
-  /** Milliseconds since the last successful sync at the time of the request, or null before one. */
-  msSinceLastSync: number | null;
-  lastError: unknown;
-  /** The newest recorded sync run, if any. */
-  lastRun: Record<string, unknown> | null;
-  events: { total: number; pendingFanOut: number };
-  deliveries: DeliveryCounts;
-}
-
-/** Deliveries by state; `pending` is the backlog still to be delivered. */
-export interface DeliveryCounts {
-  pending: number;
-  delivered: number;
-  failed: number;
-  /** When the oldest pending delivery is next due (epoch ms), or null without a backlog. */
-  oldestPendingDueAt: number | null;
-}
-
-/** A workspace at a glance. */
-export interface WorkspaceHealth {
-  mailboxes: { total: number; byStatus: Record<string, number>; bySyncState: Record<string, number> };
-  events: { total: number; pendingFanOut: number };
-  deliveries: DeliveryCounts;
-  endpoints: { enabled: number; disabled: number };
-}
+import type {
+  DeliveryCounts,
+  MailboxHealth,
+  MailboxObservabilityData,
+  ObservabilityReads,
+  StoredRecord,
+  WorkspaceHealth,
+} from '../../read-model/ports.js';
 
 // Gmail history ids are decimal strings of unsigned 64-bit values, far below 2^53 in practice
 function historyNumber(id: unknown): number | null {
@@ -48,7 +17,7 @@ function historyNumber(id: unknown): number | null {
  * Workspace-scoped counters for the observability routes, computed with Firestore count aggregations
  * (one index read per 1,000 documents, no documents transferred), so they stay cheap on large mailboxes.
  */
-export class FirestoreObservability {
+export class FirestoreObservability implements ObservabilityReads {
   constructor(private readonly db: Firestore) {}
 
   private async count(query: Query): Promise<number> {
@@ -130,7 +99,11 @@ export class FirestoreObservability {
    * run and the newest one that moved the cursor, lease contention and losses of the last 24 hours, and per
    * endpoint of the workspace this mailbox's delivery counts. Undefined when the mailbox is not the workspace's.
    */
-  async mailboxObservability(workspaceId: string, mailboxId: string, now: number) {
+  async mailboxObservability(
+    workspaceId: string,
+    mailboxId: string,
+    now: number,
+  ): Promise<MailboxObservabilityData | undefined> {
     const ref = this.db.collection('mailboxes').doc(mailboxId);
     const snap = await ref.get();
     if (!snap.exists || snap.get('workspaceId') !== workspaceId) return undefined;
@@ -190,7 +163,10 @@ export class FirestoreObservability {
   }
 
   /** An endpoint's newest delivered and newest failed delivery (as stored), for its delivery health. */
-  async latestDeliveries(workspaceId: string, endpointId: string) {
+  async latestDeliveries(
+    workspaceId: string,
+    endpointId: string,
+  ): Promise<{ delivered: StoredRecord | undefined; failed: StoredRecord | undefined }> {
     const mine = this.db
       .collection('deliveries')
       .where('workspaceId', '==', workspaceId)

@@ -1,26 +1,9 @@
 import type { Firestore, Query } from '@google-cloud/firestore';
 import type { EventType, MailmonEvent } from '../../events/event.js';
-import type { EventFeed, EventFeedPage } from '../../events/event-feed.js';
+import type { EventFeedPage } from '../../events/event-feed.js';
+import type { MailboxView, Page, ReadModel, StoredRecord } from '../../read-model/ports.js';
 import { eventOf } from './event-documents.js';
 import { inCollection, pageByPosition, pageNewestFirst } from './page-newest-first.js';
-
-/** A mailbox as the API shows it: identity, status and health, never credentials or checkpoints. */
-export interface MailboxView {
-  id: string;
-  workspaceId: string;
-  tenantExternalId: string;
-  mailboxExternalId: string;
-  emailAddress: string;
-  status: string;
-  syncState: string;
-  watchState: string;
-  watchExpiresAt: number | null;
-  cursor: string | null;
-  lastSuccessfulSyncAt: number | null;
-  initializedAt: number | null;
-  lastError: unknown;
-  createdAt: number;
-}
 
 function view(id: string, d: FirebaseFirestore.DocumentData): MailboxView {
   return {
@@ -42,13 +25,13 @@ function view(id: string, d: FirebaseFirestore.DocumentData): MailboxView {
 }
 
 /** A mirrored message or thread as stored (sync bookkeeping stripped), with its mailbox named. */
-function mirrorView(mailboxId: string, d: FirebaseFirestore.DocumentData): Record<string, unknown> {
+function mirrorView(mailboxId: string, d: FirebaseFirestore.DocumentData): StoredRecord {
   const { generation: _g, workspaceId: _w, ...rest } = d;
   return { ...rest, mailboxId };
 }
 
-/** Workspace-scoped reads for the API; every read checks the workspace, so ids never leak across tenants. */
-export class FirestoreReadModel implements EventFeed {
+/** The {@link ReadModel} on Firestore; every read checks the workspace, so ids never leak across tenants. */
+export class FirestoreReadModel implements ReadModel {
   constructor(private readonly db: Firestore) {}
 
   async getMailbox(workspaceId: string, id: string): Promise<MailboxView | undefined> {
@@ -64,11 +47,7 @@ export class FirestoreReadModel implements EventFeed {
   }
 
   /** Newest first; `after` is the previous page's cursor. */
-  async listMailboxes(
-    workspaceId: string,
-    limit: number,
-    after?: string,
-  ): Promise<{ data: MailboxView[]; next: string | null }> {
+  async listMailboxes(workspaceId: string, limit: number, after?: string): Promise<Page<MailboxView>> {
     const page = await pageNewestFirst(
       this.db,
       this.db.collection('mailboxes').where('workspaceId', '==', workspaceId),
@@ -162,7 +141,7 @@ export class FirestoreReadModel implements EventFeed {
     filter: { mailboxId?: string; labelId?: string; since?: number },
     limit: number,
     after?: string,
-  ): Promise<{ data: Record<string, unknown>[]; next: string | null } | undefined> {
+  ): Promise<Page<StoredRecord> | undefined> {
     if (filter.mailboxId && !(await this.getMailbox(workspaceId, filter.mailboxId))) return undefined;
     const dateField = kind === 'messages' ? 'receivedAt' : 'lastMessageAt';
     let query: Query = filter.mailboxId
@@ -191,7 +170,7 @@ export class FirestoreReadModel implements EventFeed {
     mailboxId: string,
     limit: number,
     after?: string,
-  ): Promise<{ data: Record<string, unknown>[]; next: string | null } | undefined> {
+  ): Promise<Page<StoredRecord> | undefined> {
     if (!(await this.getMailbox(workspaceId, mailboxId))) return undefined;
     const runs = this.db.collection('mailboxes').doc(mailboxId).collection('syncRuns');
     const page = await pageNewestFirst(this.db, runs, {
@@ -209,7 +188,12 @@ export class FirestoreReadModel implements EventFeed {
     };
   }
 
-  async getMirrored(workspaceId: string, kind: 'messages' | 'threads', mailboxId: string, id: string) {
+  async getMirrored(
+    workspaceId: string,
+    kind: 'messages' | 'threads',
+    mailboxId: string,
+    id: string,
+  ): Promise<StoredRecord | undefined> {
     if (!(await this.getMailbox(workspaceId, mailboxId))) return undefined;
     const snap = await this.db.collection('mailboxes').doc(mailboxId).collection(kind).doc(id).get();
     if (!snap.exists) return undefined;

@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import type { Clock } from '../../core/clock.js';
 import { NonRetryableError } from '../../core/errors.js';
 import type { Ids } from '../../core/ids.js';
-import type { MailboxReads } from '../check-mailboxes.js';
+import type { MailboxChecks } from '../check-mailboxes.js';
 import type { WebhookStore } from '../ports.js';
 import { type DispatchDeps, dispatchReplay } from './dispatch-replays.js';
 import type { Replay, ReplaySelector } from './model.js';
@@ -67,7 +67,7 @@ export const CreateReplayInput = v.pipe(
 /** What creating a replay needs. */
 export interface CreateReplayDeps extends DispatchDeps {
   webhooks: Pick<WebhookStore, 'getEndpoint'>;
-  reads: MailboxReads;
+  reads: MailboxChecks;
   clock: Clock;
   ids: Ids;
 }

@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import type { Clock } from '../../core/clock.js';
 import { NonRetryableError } from '../../core/errors.js';
 import type { Ids } from '../../core/ids.js';
-import { assertWorkspaceMailboxes, type MailboxReads } from '../check-mailboxes.js';
+import { assertWorkspaceMailboxes, type MailboxChecks } from '../check-mailboxes.js';
 import { EventTypeList, MailboxIdList } from '../filter-schemas.js';
 import type { WebhookStore } from '../ports.js';
 import type { Subscription } from './model.js';
@@ -35,7 +35,7 @@ export const UpdateSubscriptionInput = v.pipe(
 export interface SubscriptionDeps {
   subscriptions: SubscriptionStore;
   webhooks: Pick<WebhookStore, 'getEndpoint'>;
-  reads: MailboxReads;
+  reads: MailboxChecks;
   clock: Clock;
   ids: Ids;
 }
